@@ -1,0 +1,1 @@
+"""Data only: checklist entries, regions, lexicon and message templates (shipped as package data)."""
