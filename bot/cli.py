@@ -1,0 +1,78 @@
+"""The `tongxing` command line: one entry point, subcommands that import only what they need."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import settings_help
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=False,
+    help="童行 Tongxing: migrant children's services in Chongqing, and help requests to child directors.",
+    epilog="Settings (environment variables or .env):\n\n" + settings_help().replace("\n", "\n\n"),
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+content_app = typer.Typer(help="Check the content files.", add_completion=False)
+app.add_typer(content_app, name="content")
+
+
+def fail(message: str) -> None:
+    """Bad input: one clear line on stderr and exit code 2, never a traceback."""
+    print(f"tongxing: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+@app.callback(invoke_without_command=True)
+def root(ctx: typer.Context) -> None:
+    """Without a subcommand: run the bot (a console chat when BOT_TOKEN is not set)."""
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
+
+
+@content_app.command("check")
+def content_check() -> None:
+    """Load and validate every content file; name the file, entry and field of any error."""
+    from checklist.content import ContentError, load_catalog
+
+    try:
+        catalog = load_catalog()
+    except ContentError as err:
+        fail(str(err))
+    print(f"content ok: {len(catalog.entries)} entries, {len(catalog.regions.districts)} districts")
+
+
+@app.command("entries")
+def entries(as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False) -> None:
+    """The 21 entries of the checklist, by group."""
+    from checklist.report import entries_json, entries_text
+
+    print(entries_json() if as_json else entries_text())
+
+
+@app.command("assess")
+def assess(
+    profile: Annotated[Path, typer.Argument(help="family profile, a JSON file ('-' reads stdin)")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
+) -> None:
+    """Self-assessment: which of the 21 services each child can claim, and why."""
+    from checklist.profile import ProfileError
+    from checklist.report import assess_file
+
+    try:
+        print(assess_file(profile, as_json=as_json))
+    except ProfileError as err:
+        fail(str(err))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Settings read once from the environment and an optional .env file, then passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path.cwd() / "data"
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; `tongxing --help` lists them with these descriptions."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = Field(None, description="Telegram bot token; without it the bot runs as a console chat")
+    telegram_api_base: str | None = Field(None, description="another Bot API server, e.g. http://127.0.0.1:8081")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file data/tongxing.db")
+    redis_url: str | None = Field(None, description="Redis URL for shared FSM state when several instances run")
+    webhook_url: str | None = Field(None, description="public HTTPS URL Telegram posts updates to (webhook mode)")
+    webhook_secret: SecretStr | None = Field(None, description="secret token Telegram sends with every webhook call")
+    webhook_host: str = Field("0.0.0.0", description="address the webhook server listens on")
+    webhook_port: int = Field(8080, description="port the webhook server listens on")
+    log_level: str = Field("INFO", description="logging level")
+
+    def sqlite_path(self) -> Path:
+        return default_data_dir() / "tongxing.db"
+
+
+def settings_help() -> str:
+    """One line per setting, for `tongxing --help`."""
+    lines = []
+    for name, field in Settings.model_fields.items():
+        lines.append(f"{name.upper():<22} {field.description or ''}")
+    return "\n".join(lines)
