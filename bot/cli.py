@@ -48,11 +48,13 @@ def content_check() -> None:
 
 
 @app.command("entries")
-def entries(as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False) -> None:
+def entries(
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
+) -> None:
     """The 21 entries of the checklist, by group."""
-    from checklist.report import entries_json, entries_text
+    from bot.reports import entries_as_json, entries_text
 
-    print(entries_json() if as_json else entries_text())
+    print(entries_as_json() if as_json else entries_text())
 
 
 @app.command("assess")
@@ -61,12 +63,13 @@ def assess(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
 ) -> None:
     """Self-assessment: which of the 21 services each child can claim, and why."""
+    from bot.reports import assess_file
+    from checklist.content import ContentError
     from checklist.profile import ProfileError
-    from checklist.report import assess_file
 
     try:
         print(assess_file(profile, as_json=as_json))
-    except ProfileError as err:
+    except (ProfileError, ContentError) as err:
         fail(str(err))
 
 

@@ -1,0 +1,136 @@
+"""Place names as people type them: a Chongqing 区县, Chongqing without a district, or a place outside Chongqing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+
+from checklist.content import District, Regions
+
+# Words people put around a place name ("我们现在住在渝北", "户口在四川南充那边").
+_LEAD = re.compile(
+    r"^(?:我们|我家|我们家|我|家里|家|现在|目前|户口|户籍|老家|住在|住|在|是|属于|中国|中华人民共和国)+"
+)
+_TAIL = re.compile(r"(?:那边|这边|那里|这里|的人|人|的)+$")
+_NOISE = re.compile(r"[\s\W_]+")
+_OUTSIDE = ("外省", "省外", "重庆以外", "重庆外面")
+
+
+class PlaceError(ValueError):
+    """An unknown place name; `suggestions` holds the nearest known names."""
+
+    def __init__(self, text: str, suggestions: list[str]) -> None:
+        self.text = text
+        self.suggestions = suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown place {text!r}{hint}")
+
+
+@dataclass(frozen=True)
+class Place:
+    label: str
+    in_chongqing: bool
+    district: District | None = None
+    province: str | None = None
+    city: str | None = None
+
+    @property
+    def central(self) -> bool:
+        return bool(self.district and self.district.central)
+
+
+def clean(text: str) -> str:
+    text = _NOISE.sub("", _simplified(unicodedata.normalize("NFKC", text)[:200]))
+    return _TAIL.sub("", _LEAD.sub("", text))
+
+
+@cache
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
+class Gazetteer:
+    """Resolves typed place names against content/regions."""
+
+    def __init__(self, regions: Regions) -> None:
+        cq = regions.chongqing
+        self.city = cq.city
+        self.cq_prefixes = sorted((a for a in {cq.city, *cq.aliases} if len(a) > 1), key=len, reverse=True)
+        self.cq_exact = set(cq.aliases) | {cq.city}
+        self.districts = _longest_first((n, d) for d in cq.districts for n in (d.name, *d.aliases))
+        self.provinces = _longest_first((n, p) for p in regions.china.provinces for n in (p.name, *p.aliases))
+        self.cities = _longest_first(
+            (n, (p, c)) for p in regions.china.provinces for c in p.cities for n in (c.name, c.short)
+        )
+        self.names = [d.name for d in cq.districts] + [p.name for p in regions.china.provinces]
+        self.names += [c.name for p in regions.china.provinces for c in p.cities]
+
+    def resolve(self, text: str) -> Place:
+        key = clean(text)
+        if not key:
+            raise PlaceError(text, [])
+        if key in self.cq_exact:
+            return Place(self.city, in_chongqing=True)
+        if key in _OUTSIDE:
+            return Place(key, in_chongqing=False)
+        for prefix in self.cq_prefixes:
+            if key.startswith(prefix):
+                rest = key[len(prefix) :]
+                return self._district(rest, text) if rest else Place(self.city, in_chongqing=True)
+        return self._anywhere(key, text)
+
+    def _district(self, key: str, text: str) -> Place:
+        found = _prefix(self.districts, key)
+        if found is None:
+            raise PlaceError(text, self.suggest(key, [d.name for _, d in self.districts]))
+        return Place(found[1].name, in_chongqing=True, district=found[1])
+
+    def _anywhere(self, key: str, text: str) -> Place:
+        if found := _prefix(self.districts, key):
+            return Place(found[1].name, in_chongqing=True, district=found[1])
+        if found := _prefix(self.provinces, key, exact_short=True):
+            name, province = found
+            rest = key[len(name) :]
+            city = _prefix([(n, c) for n, (p, c) in self.cities if p is province], rest) if rest else None
+            city_name = city[1].name if city else None
+            return Place(province.name + (city_name or ""), False, province=province.name, city=city_name)
+        if found := _prefix(self.cities, key):
+            province, city = found[1]
+            return Place(province.name + city.name, False, province=province.name, city=city.name)
+        raise PlaceError(text, self.suggest(key, self.names))
+
+    @staticmethod
+    def suggest(key: str, names: list[str]) -> list[str]:
+        found = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
+        return [name for name, _, _ in found]
+
+
+def _longest_first(pairs):  # type: ignore[no-untyped-def]
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _prefix(pairs, key: str, exact_short: bool = False):  # type: ignore[no-untyped-def]
+    """(name, value) of the longest name that starts `key`; one-character names only match exactly."""
+    for name, value in pairs:
+        if len(name) == 1 and not exact_short:
+            continue
+        if (len(name) > 1 and key.startswith(name)) or key == name:
+            return name, value
+    return None
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    from checklist.content import load_catalog
+
+    return Gazetteer(load_catalog().regions)
