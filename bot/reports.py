@@ -25,9 +25,7 @@ def read_profile(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise ProfileError(
-            f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})"
-        ) from None
+        raise ProfileError(f"{path}: not valid JSON ({err.msg} at line {err.lineno} column {err.colno})") from None
 
 
 def assess_file(path: Path, as_json: bool) -> str:

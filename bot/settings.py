@@ -20,21 +20,11 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(
         None, description="Telegram bot token; without it the bot runs as a console chat"
     )
-    telegram_api_base: str | None = Field(
-        None, description="another Bot API server, e.g. http://127.0.0.1:8081"
-    )
-    database_url: str | None = Field(
-        None, description="SQLAlchemy URL; default: SQLite file data/tongxing.db"
-    )
-    redis_url: str | None = Field(
-        None, description="Redis URL for shared FSM state when several instances run"
-    )
-    webhook_url: str | None = Field(
-        None, description="public HTTPS URL Telegram posts updates to (webhook mode)"
-    )
-    webhook_secret: SecretStr | None = Field(
-        None, description="secret token Telegram sends with every webhook call"
-    )
+    telegram_api_base: str | None = Field(None, description="another Bot API server, e.g. http://127.0.0.1:8081")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite file data/tongxing.db")
+    redis_url: str | None = Field(None, description="Redis URL for shared FSM state when several instances run")
+    webhook_url: str | None = Field(None, description="public HTTPS URL Telegram posts updates to (webhook mode)")
+    webhook_secret: SecretStr | None = Field(None, description="secret token Telegram sends with every webhook call")
     webhook_host: str = Field("0.0.0.0", description="address the webhook server listens on")
     webhook_port: int = Field(8080, description="port the webhook server listens on")
     log_level: str = Field("INFO", description="logging level")

@@ -79,9 +79,7 @@ def evaluate(cond: Condition, facts: Mapping[str, Any]) -> Outcome:
     open_ = [p for p in parts if p.value is None]
     if open_:  # keep what is known to fail, so a reason can say it ("还没有居住证")
         lost = [p for p in parts if p.value is (not wins)] if wins else []
-        return Outcome(
-            None, unknown=_join(p.unknown for p in open_), decisive=_join(p.decisive for p in lost)
-        )
+        return Outcome(None, unknown=_join(p.unknown for p in open_), decisive=_join(p.decisive for p in lost))
     return Outcome(not wins, decisive=_join(p.decisive for p in parts))
 
 

@@ -194,9 +194,7 @@ def _read(path: Path, root: Path) -> Any:
     except FileNotFoundError:
         raise ContentError(f"content/{path.relative_to(root)}: file is missing") from None
     except yaml.YAMLError as err:
-        raise ContentError(
-            f"content/{path.relative_to(root)}: not valid YAML: {err}".replace("\n", " ")
-        ) from None
+        raise ContentError(f"content/{path.relative_to(root)}: not valid YAML: {err}".replace("\n", " ")) from None
 
 
 def _parse(model: type[BaseModel], path: Path, root: Path, what: str = "") -> Any:
@@ -219,9 +217,7 @@ def _entry(path: Path, root: Path, fact_keys: set[str]) -> Entry:
     for field, cond in conditions:
         for key in cond.facts():
             if key not in fact_keys:
-                raise ContentError(
-                    f"content/{path.relative_to(root)}: {label}field {field}: unknown fact {key!r}"
-                )
+                raise ContentError(f"content/{path.relative_to(root)}: {label}field {field}: unknown fact {key!r}")
     return entry
 
 
@@ -233,9 +229,7 @@ def _cross_check(entries: list[Entry], groups: list[Group], root: Path) -> None:
     for e in entries:
         group = names.get(e.group)
         if group is None:
-            raise ContentError(
-                f"content/entries/{e.id:02d}.yaml: entry {e.id}: field group: unknown {e.group!r}"
-            )
+            raise ContentError(f"content/entries/{e.id:02d}.yaml: entry {e.id}: field group: unknown {e.group!r}")
         if e.id not in group.entries:
             raise ContentError(f"content/groups.yaml: group {group.key}: field entries: misses entry {e.id}")
     listed = sorted(i for g in groups for i in g.entries)

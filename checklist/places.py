@@ -12,9 +12,7 @@ from rapidfuzz import fuzz, process
 from checklist.content import District, Regions
 
 # Words people put around a place name ("我们现在住在渝北", "户口在四川南充那边").
-_LEAD = re.compile(
-    r"^(?:我们|我家|我们家|我|家里|家|现在|目前|户口|户籍|老家|住在|住|在|是|属于|中国|中华人民共和国)+"
-)
+_LEAD = re.compile(r"^(?:我们|我家|我们家|我|家里|家|现在|目前|户口|户籍|老家|住在|住|在|是|属于|中国|中华人民共和国)+")
 _TAIL = re.compile(r"(?:那边|这边|那里|这里|的人|人|的)+$")
 _NOISE = re.compile(r"[\s\W_]+")
 _OUTSIDE = ("外省", "省外", "重庆以外", "重庆外面")

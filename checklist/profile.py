@@ -89,9 +89,7 @@ def _child(data: Any, where: str, as_of: dt.date) -> Child:
             raise ProfileError(f"{where}.birth_date: {born} is after {as_of}")
         from_birth = as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
         if age is not None and age != from_birth:
-            raise ProfileError(
-                f"{where}.age: {age} does not match birth_date {born} (age {from_birth} on {as_of})"
-            )
+            raise ProfileError(f"{where}.age: {age} does not match birth_date {born} (age {from_birth} on {as_of})")
         if from_birth > MAX_AGE:
             raise ProfileError(f"{where}.birth_date: {born} makes the child older than {MAX_AGE}")
         age = from_birth
