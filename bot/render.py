@@ -5,17 +5,14 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from checklist.content import content_dir
+
 _TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a|blockquote|tg-spoiler)(?:\s[^>]*)?>")
-
-
-def content_dir() -> Path:
-    return Path(str(files("content")))
 
 
 class Renderer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -185,7 +186,9 @@ class Catalog:
 
 
 def content_dir() -> Path:
-    return Path(str(files("content")))
+    """The content pack: TONGXING_CONTENT (a folder laid out like content/) or the one shipped with the package."""
+    override = os.environ.get("TONGXING_CONTENT")
+    return Path(override) if override else Path(str(files("content")))
 
 
 def _read(path: Path, root: Path) -> Any:
@@ -202,9 +205,8 @@ def _parse(model: type[BaseModel], path: Path, root: Path, what: str = "") -> An
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ContentError(f"content/{path.relative_to(root)}: {what}field {field}: {first['msg']}") from None
+        problems = [f"field {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()]
+        raise ContentError(f"content/{path.relative_to(root)}: {what}{'; '.join(problems[:3])}") from None
 
 
 def _entry(path: Path, root: Path, fact_keys: set[str]) -> Entry:

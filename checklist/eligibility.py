@@ -90,7 +90,7 @@ def judge(catalog: Catalog, entry: Entry, facts: Mapping[str, Any]) -> EntryResu
         steps = tuple(r.first_step for r, _ in open_reqs if r.first_step)
         return EntryResult(entry.id, "maybe", f"{req.why}{known}{unsure}{decided}", tuple(missing), steps)
     extras = [x for x in rule.extras if evaluate(x.when, facts).value is True]
-    why = "".join([rule.eligible_why, *(x.text for x in extras)])
+    why = "".join([rule.eligible_why, *(x.text for x in extras), decided])
     return EntryResult(entry.id, "eligible", why, (), tuple(x.first_step for x in extras if x.first_step))
 
 
