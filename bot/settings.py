@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     webhook_host: str = Field("0.0.0.0", description="address the webhook server listens on")
     webhook_port: int = Field(8080, description="port the webhook server listens on")
     log_level: str = Field("INFO", description="logging level")
+    data_dir: Path = Field(Path("data"), description="folder for the SQLite file, the dev key file and backups")
+    encryption_keys: SecretStr | None = Field(
+        None, description="Fernet keys for data at rest, comma-separated, newest first (tongxing keys rotate)"
+    )
+    pseudonym_key: SecretStr | None = Field(None, description="secret for pseudonymous ids in logs and look-ups")
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"
