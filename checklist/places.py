@@ -22,10 +22,13 @@ class PlaceError(ValueError):
     """An unknown place name; `suggestions` holds the nearest known names."""
 
     def __init__(self, text: str, suggestions: list[str]) -> None:
+        super().__init__(text)
         self.text = text
         self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown place {text!r}{hint}")
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"unknown place {self.text!r}{hint}"
 
 
 @dataclass(frozen=True)
