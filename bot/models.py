@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -23,6 +24,10 @@ SQLModel.metadata.naming_convention = {
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# Services take a clock so tests can freeze or advance time instead of sleeping.
+Clock = Callable[[], datetime]
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -84,7 +89,7 @@ class QuestionKind(StrEnum):
     CLARIFY = "clarify"
 
 
-class QuestionLog(SQLModel, table=True):
+class LoggedQuestion(SQLModel, table=True):
     """Questions families asked, already scrubbed of personal data by the caller, for the editors' report."""
 
     __tablename__ = "question_log"

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     webhook_host: str = Field("0.0.0.0", description="address the webhook server listens on")
     webhook_port: int = Field(8080, description="port the webhook server listens on")
     log_level: str = Field("INFO", description="logging level")
+    fsm_ttl_days: float = Field(
+        7, gt=0, description="days an unfinished questionnaire (FSM state) is kept after its last step"
+    )
+    redis_prefix: str = Field("tongxing", description="prefix of every Redis key (several apps may share one)")
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"
