@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, MetaData, Select, create_engine, event, make_url
+from sqlalchemy import Engine, MetaData, ScalarResult, Select, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
@@ -16,7 +16,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-T = TypeVar("T")
 
 # Above the 5 s the ledger issue asks for: IMMEDIATE transactions queue writers, so they must wait, not fail.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -159,7 +158,8 @@ def claim_stmt(stmt: Select[Any], limit: int) -> Select[Any]:
     return stmt.limit(limit).with_for_update(skip_locked=True)
 
 
-async def claim(session: AsyncSession, stmt: Select[tuple[T]], limit: int) -> Sequence[T]:
-    """Execute claim_stmt in the session's transaction and return the claimed objects or rows."""
-    result = await session.execute(claim_stmt(stmt, limit))
-    return result.scalars().all()
+async def claim(session: AsyncSession, stmt: Select[Any], limit: int) -> Sequence[Any]:
+    """Run claim_stmt in the session's transaction; returns the first column (models for select(Model))."""
+    result = await session.exec(claim_stmt(stmt, limit))
+    # sqlmodel's select(Model) already yields scalars; a plain SQLAlchemy select yields rows.
+    return result.all() if isinstance(result, ScalarResult) else result.scalars().all()

@@ -13,7 +13,7 @@ from alembic.util import CommandError
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db import make_sync_engine
+from bot.db import make_sync_engine, sqlite_file
 
 UPGRADE_COMMAND = "tongxing db upgrade"
 
@@ -64,7 +64,10 @@ def _revision_of(connection: Connection) -> str | None:
 
 
 def current_revision(url: str) -> str | None:
-    """The revision the database is at; None for an empty database."""
+    """The revision the database is at; None for an empty database (a missing SQLite file is not created)."""
+    path = sqlite_file(url)
+    if path is not None and not path.exists():
+        return None
     engine = make_sync_engine(url)
     try:
         with engine.connect() as connection:

@@ -5,6 +5,7 @@ Servers: TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) a
 redis://127.0.0.1:6379/0). Every test gets its own PostgreSQL schema and Redis key prefix, so several test
 runs can share one server.
 """
+
 from __future__ import annotations
 
 import os
