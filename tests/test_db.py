@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import (
     DatabaseUrlError,
@@ -196,9 +198,22 @@ async def test_two_workers_claim_disjoint_rows(engine: AsyncEngine, db_url: str)
             await conn.run_sync(JOBS.drop_all)
 
 
-async def test_claim_returns_models_for_a_sqlmodel_select(engine: AsyncEngine) -> None:
-    async with session_maker(engine)() as session, session.begin():
+async def test_claim_returns_models_for_a_sqlmodel_select(session: AsyncSession) -> None:
+    async with session.begin():
         session.add(SeenUpdate(bot_id=1, update_id=2, seen_at=utcnow()))
-    async with session_maker(engine)() as session, session.begin():
+    async with session.begin():
         claimed = await claim(session, select(SeenUpdate), 10)
     assert [(row.bot_id, row.update_id) for row in claimed] == [(1, 2)]
+
+
+async def test_timestamps_come_back_as_utc_whatever_zone_went_in(session: AsyncSession) -> None:
+    chongqing = datetime(2026, 3, 1, 16, 30, tzinfo=timezone(timedelta(hours=8)))
+    async with session.begin():
+        session.add(SeenUpdate(bot_id=1, update_id=3, seen_at=chongqing))
+    session.expunge_all()
+    row = (await session.exec(select(SeenUpdate))).one()
+    assert row.seen_at == chongqing and row.seen_at.tzinfo == UTC and row.seen_at.hour == 8
+    await session.rollback()  # end the read's transaction (SQLite: it holds the write lock)
+    with pytest.raises(sa.exc.StatementError, match="naive datetime"):
+        async with session.begin():
+            session.add(SeenUpdate(bot_id=1, update_id=4, seen_at=datetime(2026, 3, 1, 8, 0)))
