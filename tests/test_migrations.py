@@ -70,19 +70,22 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table("next_feature", sa.Column("id", sa.Integer, primary_key=True))
+    op.add_column("question_log", sa.Column("next_note", sa.Text(), nullable=True))
+    {more}
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("question_log") as batch:
+        batch.drop_column("next_note")
     op.drop_table("next_feature")
 """
 
 
-@pytest.fixture
-def newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def install_next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, more: str = "pass") -> str:
     """The code of a next release: one more migration on top of today's head."""
     versions = tmp_path / "next_versions"
     versions.mkdir()
-    (versions / "zz_next.py").write_text(NEXT.format(head=head_revision()))
+    (versions / "zz_next.py").write_text(NEXT.format(head=head_revision(), more=more))
     real = migrate.alembic_config
 
     def config(url: str) -> Config:
@@ -96,6 +99,11 @@ def newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return "zz_next"
 
 
+@pytest.fixture
+def newer_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    return install_next_release(tmp_path, monkeypatch)
+
+
 def test_a_schema_behind_the_code_is_refused_with_the_command_to_run(db_url: str, newer_code: str) -> None:
     today = current_revision(db_url)
     assert today != newer_code
@@ -106,6 +114,24 @@ def test_a_schema_behind_the_code_is_refused_with_the_command_to_run(db_url: str
     upgrade(db_url)
     check_schema(db_url)
     assert "next_feature" in tables(db_url)
+    downgrade(db_url, today or "base")  # and back, through SQLite's batch mode
+    assert "next_feature" not in tables(db_url)
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = current_revision(db_url)
+    install_next_release(tmp_path, monkeypatch, more='raise RuntimeError("half-way")')
+    with pytest.raises(RuntimeError, match="half-way"):
+        upgrade(db_url)
+    assert current_revision(db_url) == today
+    assert "next_feature" not in tables(db_url)
+    engine = make_sync_engine(db_url)
+    try:
+        assert "next_note" not in {c["name"] for c in sa.inspect(engine).get_columns("question_log")}
+    finally:
+        engine.dispose()
 
 
 def test_a_schema_from_a_newer_release_is_refused_too(db_url: str) -> None:
