@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     fsm_ttl_days: float = Field(
         7, gt=0, description="days an unfinished questionnaire (FSM state) is kept after its last step"
     )
-    redis_prefix: str = Field("tongxing", description="prefix of every Redis key (several apps may share one)")
+    redis_prefix: str = Field("tongxing", description="prefix of all Redis keys (several apps may share one)")
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"
