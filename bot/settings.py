@@ -8,10 +8,6 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def default_data_dir() -> Path:
-    return Path.cwd() / "data"
-
-
 class Settings(BaseSettings):
     """Every setting of the bot; `tongxing --help` lists them with these descriptions."""
 
@@ -39,7 +35,7 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("tongxing", description="prefix of all Redis keys (several apps may share one)")
 
     def sqlite_path(self) -> Path:
-        return default_data_dir() / "tongxing.db"
+        return self.data_dir.resolve() / "tongxing.db"
 
 
 def settings_help() -> str:
