@@ -1,0 +1,130 @@
+"""Question → checklist entry: normalise, urgency first, jieba + synonyms, then rapidfuzz and keyword scoring."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from checklist.lexicon import Lexicon, load_lexicon
+from checklist.normalize import LIMIT, normalize
+from checklist.scoring import Index, Tuning
+from checklist.urgency import Detector, UrgentHit
+
+Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
+_NOT_WORD = re.compile(r"[^\w.]+")
+# Danger may sit anywhere in a long story: urgency scans a larger window than matching does.
+URGENT_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    score: float  # 0–100
+
+
+@dataclass(frozen=True)
+class AskResult:
+    question: str
+    kind: Kind
+    urgent: UrgentHit | None
+    answer: int | None
+    candidates: tuple[Candidate, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `tongxing ask --json` contract."""
+        return {
+            "question": self.question,
+            "urgent": self.urgent is not None,
+            "answer": self.answer,
+            "candidates": [{"id": c.id, "score": c.score} for c in self.candidates],
+        }
+
+
+class Matcher:
+    """Everything is built once (jieba, patterns, the index); `ask` only scores."""
+
+    def __init__(self, index: Index, lexicon: Lexicon, tokenizer: Any, tuning: Tuning | None = None) -> None:
+        self.index = index
+        self.lexicon = lexicon
+        self.tokenizer = tokenizer
+        self.tuning = tuning or Tuning()
+        self.detector = Detector(lexicon.urgent)
+        self.canonical = lexicon.canonical()
+        fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
+        self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
+        self._chitchat = re.compile("|".join(f"(?:{p})" for p in lexicon.out_of_scope.patterns) or r"(?!x)x")
+        self._domain = tuple(lexicon.out_of_scope.domain)
+
+    @classmethod
+    def build(
+        cls,
+        docs: Mapping[int, Sequence[str]],
+        lexicon: Lexicon,
+        keywords: Mapping[int, Sequence[str]] | None = None,
+        tuning: Tuning | None = None,
+    ) -> Matcher:
+        """From plain data: each entry's documents (examples, title, summary…) and optional keywords."""
+        from checklist.segment import tokenizer
+
+        keywords = keywords or {}
+        domain = [line.split()[0] for line in lexicon.dictionary]
+        domain += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
+        domain += [normalize(k) for ks in keywords.values() for k in ks]
+        shell = cls(Index({}, {}), lexicon, tokenizer(domain), tuning)
+        tok_docs = {e: [shell.tokens(normalize(d)) for d in ds] for e, ds in docs.items()}
+        tok_keys = {e: [shell.tokens(normalize(k)) for k in ks] for e, ks in keywords.items()}
+        shell.index = Index(tok_docs, tok_keys)
+        return shell
+
+    @classmethod
+    def load(cls, folder: Path | None = None) -> Matcher:
+        """From content/: questions/NN.yaml (examples, keywords) and lexicon/."""
+        from checklist.questions import load_questions
+
+        questions = load_questions(folder / "questions" if folder else None)
+        lexicon = load_lexicon(folder / "lexicon" if folder else None)
+        docs = {q.id: list(q.examples) for q in questions}
+        return cls.build(docs, lexicon, {q.id: list(q.keywords) for q in questions})
+
+    def tokens(self, normalized: str) -> list[str]:
+        """jieba tokens of a normalised text, typos fixed, mapped to canonical words, stop words out."""
+        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        text = _NOT_WORD.sub(" ", text)
+        out = []
+        for token in self.tokenizer.cut_for_search(text, HMM=False):
+            token = self.canonical.get(token.strip(), token.strip())
+            if token and token not in self.lexicon.stopwords:
+                out.append(token)
+        return list(dict.fromkeys(out))
+
+    def candidates(self, normalized: str) -> tuple[Candidate, ...]:
+        return tuple(Candidate(e, round(s, 1)) for e, s in self.index.score(self.tokens(normalized), self.tuning))
+
+    def ask(self, text: str) -> AskResult:
+        """One reply for any string; never raises."""
+        question = text if isinstance(text, str) else ""
+        wide = normalize(question, URGENT_LIMIT)
+        urgent = self.detector.detect(wide)
+        normalized = normalize(wide, LIMIT)
+        cands = self.candidates(normalized)
+        kind, answer = self._decide(normalized, cands)
+        if urgent is not None:
+            return AskResult(question, "urgent", urgent, answer if kind == "answer" else None, cands)
+        return AskResult(question, kind, None, answer, cands)
+
+    def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
+        t = self.tuning
+        best = cands[0].score if cands else 0.0
+        second = cands[1].score if len(cands) > 1 else 0.0
+        chitchat = bool(self._chitchat.search(normalized))
+        domain = any(w in normalized for w in self._domain)
+        if chitchat and not domain:
+            return "out_of_scope", None
+        if best >= t.answer and best - second >= t.gap:
+            return "answer", cands[0].id
+        if best >= t.clarify:
+            return "clarify", None
+        return ("unknown", None) if domain else ("out_of_scope", None)
