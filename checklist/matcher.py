@@ -94,11 +94,20 @@ class Matcher:
         text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
         text = _NOT_WORD.sub(" ", text)
         out = []
-        for token in self.tokenizer.cut_for_search(text, HMM=False):
-            token = self.canonical.get(token.strip(), token.strip())
-            if token and token not in self.lexicon.stopwords:
-                out.append(token)
+        for word in self.tokenizer.cut(text, HMM=False):
+            for token in self._split(word.strip()):
+                token = self.canonical.get(token, token)
+                if token and token not in self.lexicon.stopwords:
+                    out.append(token)
         return list(dict.fromkeys(out))
+
+    def _split(self, word: str) -> list[str]:
+        """A word we know stays whole; another long word also yields its dictionary sub-words (如 打游戏 → 游戏)."""
+        if len(word) <= 2 or word in self.canonical:
+            return [word]
+        freq = self.tokenizer.FREQ
+        subs = [word[i : i + n] for n in (2, 3) for i in range(len(word) - n + 1) if n < len(word)]
+        return [w for w in subs if freq.get(w)] + [word]
 
     def candidates(self, normalized: str) -> tuple[Candidate, ...]:
         return tuple(Candidate(e, round(s, 1)) for e, s in self.index.score(self.tokens(normalized), self.tuning))

@@ -21,10 +21,11 @@ class Tuning:
     evidence_weight: float = 0.55  # share of the question's informative words the entry knows, IDF-weighted
     keyword_boost: float = 1.0  # a word listed in the entry's keywords counts this much extra
     mass_scale: float = 2.5  # evidence below this much IDF mass is discounted (one vague word is not enough)
+    share_power: float = 0.5  # how much the unexplained rest of a long story lowers the evidence
     common_share: float = 0.6  # a word found in more than this share of entries carries no evidence
-    answer: float = 52.0  # answer directly at or above this score …
-    gap: float = 8.0  # … if the runner-up is at least this far behind
-    clarify: float = 36.0  # otherwise offer choices at or above this score
+    answer: float = 45.0  # answer directly at or above this score …
+    gap: float = 6.0  # … if the runner-up is at least this far behind
+    clarify: float = 30.0  # otherwise offer choices at or above this score
     floor: float = 15.0  # candidates below this are not listed
     limit: int = 5
 
@@ -41,7 +42,8 @@ class Index:
                 self.vocab[e].update(set(tokens))
         for e, token_lists in keywords.items():
             for tokens in token_lists:
-                self.keys[e].update(tokens)
+                # Only a one-word keyword marks its word as the entry's own; a phrase is just more evidence.
+                (self.keys[e].update if len(tokens) == 1 else self.vocab[e].update)(set(tokens))
         df: Counter[str] = Counter()
         for e in self.entries:
             df.update(set(self.vocab[e]) | self.keys[e])
@@ -83,7 +85,7 @@ class Index:
             mass = sum(w for w, _ in weights)
             if mass:
                 share = min(1.0, sum(min(w, idf) for w, idf in weights) / total)
-                out[e] = share * (1 - math.exp(-mass / t.mass_scale))
+                out[e] = share**t.share_power * (1 - math.exp(-mass / t.mass_scale))
         return out
 
     def _fuzzy(self, known: list[str]) -> dict[int, float]:
