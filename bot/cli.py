@@ -70,6 +70,38 @@ def assess(
         fail(str(err))
 
 
+@app.command("ask")
+def ask(
+    question: Annotated[
+        str | None, typer.Argument(help="the question; without it, one question per stdin line")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question on stdout")] = False,
+) -> None:
+    """Answer a parent's question: the reply they would get, or JSON for tools and benchmarks."""
+    import io
+
+    from bot.ask import json_lines, load_entries, render
+    from bot.render import Renderer
+    from checklist.lexicon import LexiconError
+    from checklist.matcher import Matcher
+
+    try:
+        matcher = Matcher.load()
+        entries = None if as_json else load_entries()
+    except LexiconError as err:
+        fail(str(err))
+    # Bytes in and out: questions are UTF-8 whatever the locale says, and a broken byte must not stop a batch.
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n", write_through=True)
+    questions = [question] if question is not None else io.TextIOWrapper(sys.stdin.buffer, "utf-8", "replace")
+    if as_json:
+        for line in json_lines(matcher, questions):
+            out.write(line + "\n")
+        return
+    renderer = Renderer()
+    for i, text in enumerate(questions):
+        out.write(("\n" if i else "") + render(matcher.ask(text.rstrip("\r\n")), renderer, entries) + "\n")
+
+
 def main() -> None:
     app()
 

@@ -17,6 +17,7 @@ Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
 _NOT_WORD = re.compile(r"[^\w.]+")
 # Danger may sit anywhere in a long story: urgency scans a larger window than matching does.
 URGENT_LIMIT = 4096
+CHOICE_SHARE = 0.6  # a choice scoring under 60% of the best one would only confuse
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class AskResult:
     urgent: UrgentHit | None
     answer: int | None
     candidates: tuple[Candidate, ...]
+
+    def choices(self, most: int = 3) -> tuple[int, ...]:
+        """The "did you mean" choices: up to `most` candidates not far below the best."""
+        if not self.candidates:
+            return ()
+        top = self.candidates[0].score
+        return tuple(c.id for c in self.candidates[:most] if c.score >= CHOICE_SHARE * top)
 
     def to_json(self) -> dict[str, Any]:
         """The `tongxing ask --json` contract."""
@@ -67,16 +75,24 @@ class Matcher:
         tuning: Tuning | None = None,
     ) -> Matcher:
         """From plain data: each entry's documents (examples, title, summary…) and optional keywords."""
-        from checklist.segment import tokenizer
+        from checklist.segment import cached_json, tokenizer
 
         keywords = keywords or {}
         domain = [line.split()[0] for line in lexicon.dictionary]
         domain += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
         domain += [normalize(k) for ks in keywords.values() for k in ks]
         shell = cls(Index({}, {}), lexicon, tokenizer(domain), tuning)
-        tok_docs = {e: [shell.tokens(normalize(d)) for d in ds] for e, ds in docs.items()}
-        tok_keys = {e: [shell.tokens(normalize(k)) for k in ks] for e, ks in keywords.items()}
-        shell.index = Index(tok_docs, tok_keys)
+
+        def tokenize() -> list[dict[str, list[list[str]]]]:
+            return [
+                {str(e): [shell.tokens(normalize(d)) for d in ds] for e, ds in table.items()}
+                for table in (docs, keywords)
+            ]
+
+        parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
+        parts += [repr(lexicon), Path(__file__).read_text(encoding="utf-8"), repr(tuning)]
+        tok_docs, tok_keys = cached_json(parts, tokenize)
+        shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
         return shell
 
     @classmethod
