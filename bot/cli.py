@@ -73,7 +73,7 @@ def assess(
 @app.command("ask")
 def ask(
     question: Annotated[
-        str | None, typer.Argument(help="the question; without it, one question per stdin line")
+        str | None, typer.Argument(help="the question; without it, one per stdin line")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question on stdout")] = False,
 ) -> None:

@@ -22,6 +22,7 @@ class Tuning:
     keyword_boost: float = 1.0  # a word listed in the entry's keywords counts this much extra
     mass_scale: float = 2.5  # evidence below this much IDF mass is discounted (one vague word is not enough)
     share_power: float = 0.5  # how much the unexplained rest of a long story lowers the evidence
+    no_keyword: float = 0.7
     common_share: float = 0.6  # a word found in more than this share of entries carries no evidence
     answer: float = 45.0  # answer directly at or above this score …
     gap: float = 6.0  # … if the runner-up is at least this far behind
@@ -85,7 +86,10 @@ class Index:
             mass = sum(w for w, _ in weights)
             if mass:
                 share = min(1.0, sum(min(w, idf) for w, idf in weights) / total)
-                out[e] = share**t.share_power * (1 - math.exp(-mass / t.mass_scale))
+                value = share**t.share_power * (1 - math.exp(-mass / t.mass_scale))
+                # Without one of the entry's own keywords, words borrowed from its examples are weaker evidence.
+                out[e] = value if any(w in self.keys[e] for w in known) else value * t.no_keyword
+
         return out
 
     def _fuzzy(self, known: list[str]) -> dict[int, float]:
