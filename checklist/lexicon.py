@@ -110,9 +110,15 @@ def expand(pattern: str, vocab: dict[str, str]) -> str:
 
 
 def _check_urgent(urgent: Urgent, path: Path) -> None:
+    """Compile each group as the detector will (re caches it); only on an error look for the pattern to blame."""
     groups = {"safe": urgent.safe, "injured": urgent.injured}
     groups |= {f"categories.{k}.patterns": v.patterns for k, v in urgent.categories.items()}
     for field, patterns in groups.items():
+        try:
+            re.compile(union(patterns, urgent.vocab))
+            continue
+        except (KeyError, re.error):
+            pass
         for pattern in patterns:
             try:
                 re.compile(expand(pattern, urgent.vocab))
@@ -120,6 +126,11 @@ def _check_urgent(urgent: Urgent, path: Path) -> None:
                 raise LexiconError(f"{path}: field {field}: unknown vocab {err} in {pattern!r}") from err
             except re.error as err:
                 raise LexiconError(f"{path}: field {field}: bad pattern {pattern!r}: {err}") from err
+
+
+def union(patterns: list[str], vocab: dict[str, str]) -> str:
+    """One alternation of all the patterns, each expanded."""
+    return "|".join(f"(?:{expand(p, vocab)})" for p in patterns)
 
 
 def load_lexicon(folder: Path | None = None) -> Lexicon:

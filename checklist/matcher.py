@@ -90,7 +90,9 @@ class Matcher:
             ]
 
         parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
-        parts += [repr(lexicon), Path(__file__).read_text(encoding="utf-8"), repr(tuning)]
+        # The key covers all that shapes tokens (sets sorted: their repr changes with hash randomisation).
+        parts += [repr(lexicon.dictionary), repr(sorted(lexicon.stopwords)), lexicon.synonyms.model_dump_json()]
+        parts.append(Path(__file__).read_text(encoding="utf-8"))
         tok_docs, tok_keys = cached_json(parts, tokenize)
         shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
         return shell

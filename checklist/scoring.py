@@ -54,8 +54,11 @@ class Index:
         self.idf = {t: math.log((n + 1) / c) for t, c in df.items()}
         self.choices: list[str] = []
         self.owner: list[int] = []
+        self.postings: dict[str, list[int]] = {}  # word → the examples that contain it
         for e, token_lists in docs.items():
             for tokens in token_lists:
+                for token in set(tokens):
+                    self.postings.setdefault(token, []).append(len(self.choices))
                 self.choices.append(" ".join(tokens))
                 self.owner.append(e)
 
@@ -97,7 +100,10 @@ class Index:
         if not known or not self.choices:
             return best
         query = " ".join(known)
-        for _, score, i in process.extract(query, self.choices, scorer=fuzz.token_set_ratio, limit=None):
+        # Only examples sharing a word with the question can resemble it; the rest would score near zero.
+        shared = sorted({i for w in known for i in self.postings.get(w, ())})
+        choices = {i: self.choices[i] for i in shared}
+        for _, score, i in process.extract(query, choices, scorer=fuzz.token_set_ratio, limit=None):
             e = self.owner[i]
             best[e] = max(best.get(e, 0.0), score / 100)
         return best

@@ -75,7 +75,7 @@ def _small_dictionary(domain: list[str]) -> Path:
     folder = _writable(cache_dir())
     path = folder / f"dict-{key[:16]}.txt"
     if not path.exists():
-        for old in folder.glob("dict-*.txt"):  # a content edit makes a new one: keep the folder small
+        for old in folder.glob("dict-*.*"):  # a content edit makes a new one: keep the folder small
             old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from checklist.lexicon import Lexicon, Urgent, expand, load_lexicon
+from checklist.lexicon import Lexicon, Urgent, load_lexicon, union
 
 CATEGORIES = (
     "alone_unattended",
@@ -29,7 +29,7 @@ class UrgentHit:
 
 
 def _compile(patterns: list[str], vocab: dict[str, str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{expand(p, vocab)})" for p in patterns))
+    return re.compile(union(patterns, vocab))
 
 
 class Detector:
