@@ -77,3 +77,11 @@ def test_danger_written_in_traditional_characters_or_with_invisible_characters()
 def test_a_child_speaking_for_themselves_is_heard() -> None:
     found = hit("我12岁，继父晚上进我房间摸我")
     assert found is not None and "sexual_harm" in found.categories
+
+
+def test_regression_wordings_found_later() -> None:
+    from tests.conftest import CASES, load_yaml
+
+    cases = load_yaml(CASES / "urgent_extra.yaml")
+    assert [q for q in cases["urgent"] if hit(q) is None] == []
+    assert [q for q in cases["calm"] if hit(q) is not None] == []
