@@ -64,13 +64,23 @@ def test_ask_never_imports_the_bot_stack() -> None:
     assert b"LOADED []" in done.stderr, done.stderr
 
 
-def test_batch_does_not_rebuild_per_line(matcher: Matcher, monkeypatch) -> None:
-    from bot import ask
+def test_a_1000_line_batch_builds_everything_once(monkeypatch) -> None:
+    import json as _json
 
-    calls = []
-    monkeypatch.setattr(Matcher, "build", classmethod(lambda cls, *a, **k: calls.append(1)))
-    lines = list(ask.json_lines(matcher, ["低保"] * 1000))
-    assert len(lines) == 1000 and calls == []
+    from typer.testing import CliRunner
+
+    import checklist.segment
+    from bot.cli import app
+
+    built = []
+    real = checklist.segment.tokenizer
+    monkeypatch.setattr(checklist.segment, "tokenizer", lambda words: built.append(1) or real(words))
+    lines = ["低保怎么申请", "娃娃坐公交要买票不", "我不想活了", "今天天气怎么样"] * 250
+    done = CliRunner().invoke(app, ["ask", "--json"], input="\n".join(lines) + "\n")
+    assert done.exit_code == 0, done.output
+    rows = [_json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["question"] for r in rows] == lines
+    assert built == [1]
 
 
 def stand_in_entry() -> SimpleNamespace:
