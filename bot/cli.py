@@ -72,9 +72,7 @@ def assess(
 
 @app.command("ask")
 def ask(
-    question: Annotated[
-        str | None, typer.Argument(help="the question; without it, one per stdin line")
-    ] = None,
+    question: Annotated[str | None, typer.Argument(help="the question; without it, one per stdin line")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question on stdout")] = False,
 ) -> None:
     """Answer a parent's question: the reply they would get, or JSON for tools and benchmarks."""

@@ -98,13 +98,14 @@ class Matcher:
         return shell
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> Matcher:
-        """From content/: questions/NN.yaml (examples, keywords) and lexicon/."""
+    def load(cls, folder: Path | None = None, extra: Mapping[int, Sequence[str]] | None = None) -> Matcher:
+        """From content/: questions/NN.yaml (examples, keywords) and lexicon/; `extra` adds documents per entry
+        (e.g. each entry's title and summary from checklist.content)."""
         from checklist.questions import load_questions
 
         questions = load_questions(folder / "questions" if folder else None)
         lexicon = load_lexicon(folder / "lexicon" if folder else None)
-        docs = {q.id: list(q.examples) for q in questions}
+        docs = {q.id: [*q.examples, *(extra or {}).get(q.id, ())] for q in questions}
         return cls.build(docs, lexicon, {q.id: list(q.keywords) for q in questions})
 
     def tokens(self, normalized: str) -> list[str]:
