@@ -15,7 +15,7 @@ UNKNOWN_WEIGHT = 0.8  # each word no entry knows dilutes the evidence a little (
 
 @dataclass(frozen=True)
 class Tuning:
-    """Weights and thresholds, calibrated on content/questions (leave-one-out) and tests/data/ask_labelled.yaml."""
+    """Weights and thresholds, tuned by hand on tests/data/ask_labelled.yaml (see bench/ask_bench.py)."""
 
     fuzzy_weight: float = 0.45  # rapidfuzz token_set_ratio against the entry's best example
     evidence_weight: float = 0.55  # share of the question's informative words the entry knows, IDF-weighted
