@@ -12,16 +12,20 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg
 import pytest
 import redis
+import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.db import make_engine, session_maker
 from bot.migrate import upgrade
+from checklist.matcher import Matcher
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -98,9 +102,7 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def empty_db_url(
-    db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> str:
+def empty_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """An empty database (no tables): a new SQLite file, or a new PostgreSQL schema."""
     if db_backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tongxing.db'}"
@@ -153,3 +155,21 @@ def redis_prefix(redis_server: str) -> Iterator[str]:
 def redis_url(redis_server: str, redis_prefix: str) -> str:
     """The Redis URL; use it with the `redis_prefix` fixture, whose keys are cleaned up after the test."""
     return redis_server
+
+
+DATA = Path(__file__).parent / "data"
+CASES = Path(__file__).parent / "cases"
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def matcher() -> Matcher:
+    return Matcher.load()
+
+
+@pytest.fixture(scope="session")
+def labelled() -> dict[str, Any]:
+    return load_yaml(DATA / "ask_labelled.yaml")
