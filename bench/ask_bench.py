@@ -23,6 +23,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.ask import load_matcher  # noqa: E402
+from checklist.content import load_catalog  # noqa: E402
 from checklist.matcher import Matcher  # noqa: E402
 from checklist.normalize import normalize  # noqa: E402
 from checklist.questions import load_questions  # noqa: E402
@@ -214,7 +216,7 @@ NOTES = """## How the cold start fits the budget
 def main() -> None:
     data = labelled()
     t0 = time.perf_counter()
-    matcher = Matcher.load()
+    matcher = load_matcher(load_catalog())
     build = time.perf_counter() - t0
     gc.freeze()  # as `tongxing ask` does after start-up (and as a long-running bot should)
     wr, set_wr = wratio()

@@ -7,17 +7,18 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from bot.render import Renderer
+from checklist.content import Catalog, load_catalog
 from checklist.matcher import AskResult, Matcher
 
 CLARIFY_CHOICES = 3
 
 
-def load_entries() -> Any:
-    """The catalog's entries by id, or None while checklist.content is not there (the reply then names the id)."""
-    try:
-        from checklist.content import load_catalog
-    except ImportError:
-        return None
+def load_matcher(catalog: Catalog) -> Matcher:
+    """The matcher over each entry's example questions plus its title and summary from the catalog."""
+    return Matcher.load(extra={entry.id: [entry.title, entry.summary] for entry in catalog.entries})
+
+
+def load_entries() -> dict[int, Any]:
     return {entry.id: entry for entry in load_catalog().entries}
 
 

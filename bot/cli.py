@@ -109,15 +109,15 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question on stdout")] = False,
 ) -> None:
     """Answer a parent's question: the reply they would get, or JSON for tools and benchmarks."""
-    from bot.ask import json_lines, load_entries, render
+    from bot.ask import json_lines, load_entries, load_matcher, render
     from bot.render import Renderer
+    from checklist.content import ContentError, load_catalog
     from checklist.lexicon import LexiconError
-    from checklist.matcher import Matcher
 
     try:
-        matcher = Matcher.load()
-        entries = None if as_json else load_entries()
-    except LexiconError as err:
+        matcher = load_matcher(load_catalog())
+        entries = load_entries()
+    except (LexiconError, ContentError) as err:
         fail(str(err))
     import gc
 

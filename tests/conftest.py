@@ -23,8 +23,10 @@ import yaml
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ask import load_matcher
 from bot.db import make_engine, session_maker
 from bot.migrate import upgrade
+from checklist.content import load_catalog
 from checklist.matcher import Matcher
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -167,7 +169,7 @@ def load_yaml(path: Path) -> Any:
 
 @pytest.fixture(scope="session")
 def matcher() -> Matcher:
-    return Matcher.load()
+    return load_matcher(load_catalog())
 
 
 @pytest.fixture(scope="session")

@@ -53,18 +53,14 @@ def test_unsupported_urls_are_refused_clearly(bad: str) -> None:
         async_url(bad)
 
 
-def test_default_is_a_sqlite_file_under_the_working_directory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_default_is_a_sqlite_file_under_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     url = database_url(Settings(_env_file=None))
     assert sqlite_file(url) == tmp_path / "data" / "tongxing.db"
     assert not (tmp_path / "data").exists()
     make_sync_engine(url).dispose()  # the folder appears when an engine needs it
     assert (tmp_path / "data").is_dir()
-    assert database_url(Settings(_env_file=None, database_url="postgresql://h/db")).startswith(
-        "postgresql+psycopg"
-    )
+    assert database_url(Settings(_env_file=None, database_url="postgresql://h/db")).startswith("postgresql+psycopg")
 
 
 PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}  # synchronous 2 = FULL
@@ -131,9 +127,7 @@ async def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
     try:
         async with engine.begin() as conn:
             await conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
-            await conn.exec_driver_sql(
-                "CREATE TABLE child (id INTEGER, parent_id INTEGER REFERENCES parent(id))"
-            )
+            await conn.exec_driver_sql("CREATE TABLE child (id INTEGER, parent_id INTEGER REFERENCES parent(id))")
         with pytest.raises(sa.exc.IntegrityError):
             async with engine.begin() as conn:
                 await conn.exec_driver_sql("INSERT INTO child VALUES (1, 99)")
@@ -147,9 +141,7 @@ def test_postgresql_engines_ping_before_use() -> None:
 
 
 JOBS = sa.MetaData()  # a table of this test only: not part of the app's schema
-job = sa.Table(
-    "claim_test_job", JOBS, sa.Column("id", sa.Integer, primary_key=True), sa.Column("owner", sa.String)
-)
+job = sa.Table("claim_test_job", JOBS, sa.Column("id", sa.Integer, primary_key=True), sa.Column("owner", sa.String))
 
 
 async def claim_two(
@@ -160,9 +152,7 @@ async def claim_two(
 ) -> list[int]:
     """A sender's claim: take two free rows and mark them, in one transaction that may be held open."""
     async with session_maker(engine)() as session, session.begin():
-        ids = list(
-            await claim(session, sa.select(job.c.id).where(job.c.owner.is_(None)).order_by(job.c.id), 2)
-        )
+        ids = list(await claim(session, sa.select(job.c.id).where(job.c.owner.is_(None)).order_by(job.c.id), 2))
         await session.exec(sa.update(job).where(job.c.id.in_(ids)).values(owner=owner))
         if claimed and release:
             claimed.set()

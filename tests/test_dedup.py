@@ -78,9 +78,7 @@ def test_the_window_covers_telegrams_24_hours() -> None:
 @pytest.fixture
 async def redis_seen(redis_url: str, redis_prefix: str) -> AsyncIterator[RedisSeenUpdates]:
     unused = make_engine("sqlite://")
-    seen = create_seen_updates(
-        Settings(_env_file=None, redis_url=redis_url, redis_prefix=redis_prefix), unused
-    )
+    seen = create_seen_updates(Settings(_env_file=None, redis_url=redis_url, redis_prefix=redis_prefix), unused)
     assert isinstance(seen, RedisSeenUpdates)
     yield seen
     await seen.close()

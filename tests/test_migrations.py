@@ -90,9 +90,7 @@ def install_next_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, more: 
 
     def config(url: str) -> Config:
         cfg = real(url)
-        cfg.set_main_option(
-            "version_locations", f"{migrate.migrations_dir() / 'versions'}{os.pathsep}{versions}"
-        )
+        cfg.set_main_option("version_locations", f"{migrate.migrations_dir() / 'versions'}{os.pathsep}{versions}")
         return cfg
 
     monkeypatch.setattr(migrate, "alembic_config", config)

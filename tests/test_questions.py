@@ -43,9 +43,7 @@ async def test_report_counts_unanswered_and_not_useful_most_frequent_first(engin
         ("疫苗在哪里打", QuestionKind.NOT_USEFUL, 9, 2),
         ("疫苗在哪里打", QuestionKind.NOT_USEFUL, 8, 1),
     ]
-    assert rows[0].last_seen.tzinfo is not None and rows[0].last_seen == datetime(
-        2026, 3, 1, 8, 3, tzinfo=UTC
-    )
+    assert rows[0].last_seen.tzinfo is not None and rows[0].last_seen == datetime(2026, 3, 1, 8, 3, tzinfo=UTC)
     assert len(await log.report(limit=1)) == 1
     assert [r.question for r in await log.report(kinds=[QuestionKind.CLARIFY])] == ["上学"]
     assert await log.report(since=datetime(2026, 3, 2, tzinfo=UTC)) == []

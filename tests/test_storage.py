@@ -103,9 +103,7 @@ async def test_expired_data_is_not_revived_by_a_new_state(storage: SQLStorage, c
     assert await storage.get_state(KEY) is None
 
 
-async def test_purge_removes_only_expired_drafts(
-    storage: SQLStorage, clock: FakeClock, engine: AsyncEngine
-) -> None:
+async def test_purge_removes_only_expired_drafts(storage: SQLStorage, clock: FakeClock, engine: AsyncEngine) -> None:
     await storage.set_state(KEY, "Assess:asking")
     clock.advance(days=5)
     await storage.set_state(StorageKey(bot_id=42, chat_id=7, user_id=7), "Assess:asking")
