@@ -25,7 +25,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
 )
 # Modules that define tables on SQLModel.metadata; Alembic imports them all (add yours here).
-MODEL_MODULES: list[str] = ["bot.models"]
+MODEL_MODULES: list[str] = ["bot.models", "bot.ledger.models", "bot.ledger.casemodels", "bot.ledger.logmodels"]
 
 
 def load_models() -> MetaData:

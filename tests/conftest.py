@@ -20,10 +20,12 @@ import psycopg
 import pytest
 import redis
 import yaml
+from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.ask import load_matcher
+from bot.crypto import Keyring, configure
 from bot.db import make_engine, session_maker
 from bot.migrate import upgrade
 from checklist.content import load_catalog
@@ -175,3 +177,11 @@ def matcher() -> Matcher:
 @pytest.fixture(scope="session")
 def labelled() -> dict[str, Any]:
     return load_yaml(DATA / "ask_labelled.yaml")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def test_keys() -> Keyring:
+    """Encryption keys for every test (EncryptedText columns need them); production reads ENCRYPTION_KEYS."""
+    keys = Keyring((Fernet.generate_key().decode(),), b"test-pseudonym-key")
+    configure(keys)
+    return keys

@@ -7,6 +7,7 @@ from typing import Any
 from alembic import context
 from sqlmodel import SQLModel
 
+from bot.crypto import EncryptedText
 from bot.db import is_sqlite, load_models, make_sync_engine, sync_url
 from bot.models import UtcDateTime
 
@@ -17,6 +18,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Write the shared column types as plain SQLAlchemy types, so migrations never import models."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"  # Fernet tokens; the encryption lives in the model, not in the schema
     return False
 
 
