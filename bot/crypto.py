@@ -99,3 +99,27 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
         return None if value is None else keyring().decrypt(value)
+
+
+def encrypt_json(value: Any) -> str:
+    return keyring().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def decrypt_json(token: str) -> Any:
+    """The value behind encrypt_json; a plain JSON value (written before encryption was on) is read as it is."""
+    if token[:1] in "{[":
+        return json.loads(token)
+    return json.loads(keyring().decrypt(token))
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON value stored as a Fernet token (FSM drafts: a family's answers before they file)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else encrypt_json(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        return None if value is None else decrypt_json(value)

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from bot.crypto import EncryptedJSON
+
 # Named constraints: Alembic's SQLite batch mode can only drop or alter a constraint it can name. Set before
 # any table is defined; every model module imports this one (for UtcDateTime), so the order holds.
 SQLModel.metadata.naming_convention = {
@@ -65,7 +67,8 @@ class FsmState(SQLModel, table=True):
     # Kept beside the key so /forget can find every row of a user without parsing keys.
     user_id: int = Field(sa_column=sa.Column(sa.BigInteger(), nullable=False, index=True))
     state: str | None = Field(default=None, sa_column=sa.Column(sa.String(255), nullable=True))
-    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON(), nullable=False))
+    # Encrypted: a draft holds what the family typed before filing (the child's name, an address).
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(EncryptedJSON(), nullable=False))
     updated_at: datetime = utc_column()
     expires_at: datetime | None = utc_column(nullable=True, index=True)
 
@@ -101,3 +104,5 @@ class LoggedQuestion(SQLModel, table=True):
     # The checklist entry the answer showed (content id, not a foreign key: entries live in content/).
     entry_id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer(), nullable=True))
     created_at: datetime = utc_column(index=True)
+    # Keyed pseudonym of who asked (Keyring.pseudonym("asker", telegram_id)), so /forget can delete it too.
+    asker: str | None = Field(default=None, sa_column=sa.Column(sa.String(32), nullable=True, index=True))

@@ -33,13 +33,18 @@ class QuestionLog:
         self._engine = engine
         self._clock = clock
 
-    async def record(self, kind: QuestionKind | str, scrubbed_text: str, entry_id: int | None = None) -> None:
-        """Keep one question; `scrubbed_text` must already be free of names, numbers and addresses."""
+    async def record(
+        self, kind: QuestionKind | str, scrubbed_text: str, entry_id: int | None = None, asker: str | None = None
+    ) -> None:
+        """Keep one question; `scrubbed_text` must already be free of names, numbers and addresses.
+
+        `asker`: Keyring.pseudonym("asker", telegram_id), so /forget can find the user's questions.
+        """
         kind = QuestionKind(kind)  # an unknown kind is a bug in the caller: ValueError
         text = " ".join(scrubbed_text.split())  # one spelling per question, whatever the spacing
         if not text:
             return
-        row = {"kind": kind.value, "question": text, "entry_id": entry_id, "created_at": self._clock()}
+        row = {"kind": kind.value, "question": text, "entry_id": entry_id, "created_at": self._clock(), "asker": asker}
         async with self._engine.begin() as conn:
             await conn.execute(insert(_TABLE).values(**row))
 

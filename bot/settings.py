@@ -33,6 +33,34 @@ class Settings(BaseSettings):
         7, gt=0, description="days an unfinished questionnaire (FSM state) is kept after its last step"
     )
     redis_prefix: str = Field("tongxing", description="prefix of all Redis keys (several apps may share one)")
+    # -- key-care ledger (issue 5) and data protection (issue 6) -------------------------------------------------
+    operators_chat_id: int | None = Field(
+        None, description="chat of the bureau's operators: requests no one else can take, undeliverable notices"
+    )
+    visit_interval_days: int = Field(30, gt=0, description="days between visits to a child in the ledger")
+    first_visit_hours_urgent: float = Field(24, gt=0, description="hours to the first visit of an urgent entry")
+    first_visit_days_high: float = Field(3, gt=0, description="days to the first visit of a high-priority entry")
+    first_visit_days_normal: float = Field(7, gt=0, description="days to the first visit of any other entry")
+    reminder_lead_days: float = Field(1, ge=0, description="days before a visit is due that its director is reminded")
+    overdue_grace_days: float = Field(
+        3, ge=0, description="days past a missed visit (or first-visit deadline) before the supervisor is told"
+    )
+    invite_valid_days: float = Field(14, gt=0, description="days a director's invite code can be redeemed")
+    closed_retention_days: int = Field(
+        1095, gt=0, description="days a closed entry keeps who the child is (the bureau sets it), then anonymised"
+    )
+    audit_retention_days: int = Field(1095, ge=1095, description="days audit rows are kept (at least 3 years)")
+    outbox_retention_days: int = Field(30, gt=0, description="days a delivered notification is kept")
+    question_log_retention_days: int = Field(365, gt=0, description="days an unanswered question is kept")
+    invite_retention_days: int = Field(90, gt=0, description="days a used or expired invite is kept")
+    outbox_max_attempts: int = Field(
+        8, gt=0, description="failed sends of a notification before it is escalated to a person (never dropped)"
+    )
+    outbox_rate: float = Field(25, gt=0, description="notifications per second this process sends at most")
+    outbox_chat_interval: float = Field(1.0, ge=0, description="seconds between two notifications to one chat")
+    jobs_interval_minutes: float = Field(
+        30, gt=0, description="minutes between runs of the visit reminders and the retention purge in the bot"
+    )
 
     def sqlite_path(self) -> Path:
         return self.data_dir.resolve() / "tongxing.db"

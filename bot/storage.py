@@ -16,6 +16,7 @@ from sqlalchemy import case, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bot.crypto import decrypt_json, encrypt_json
 from bot.models import Clock, FsmState, utcnow
 from bot.settings import Settings
 
@@ -45,8 +46,13 @@ def fsm_data(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def dump_fsm_data(data: Mapping[str, Any]) -> str:
-    """json_dumps for RedisStorage: the same checks as SQLStorage, so both storages accept the same data."""
-    return json.dumps(fsm_data(data), ensure_ascii=False)
+    """json_dumps for RedisStorage: the same checks as SQLStorage, and encrypted like the SQL column."""
+    return encrypt_json(fsm_data(data))
+
+
+def load_fsm_data(value: str) -> Any:
+    """json_loads for RedisStorage: decrypts (and still reads drafts written in plain JSON before)."""
+    return decrypt_json(value)
 
 
 def storage_key(key: StorageKey) -> str:
@@ -155,8 +161,14 @@ class TtlRedisStorage(RedisStorage):
     """aiogram's RedisStorage where writing either part refreshes the TTL of both, as in SQLStorage.
 
     Stock RedisStorage gives state and data separate TTLs: a step that only changes the state would let the
-    answers collected so far expire under a questionnaire that is still going.
+    answers collected so far expire under a questionnaire that is still going. Data is encrypted by default
+    (dump_fsm_data / load_fsm_data), however the storage is built.
     """
+
+    def __init__(self, redis: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("json_dumps", dump_fsm_data)
+        kwargs.setdefault("json_loads", load_fsm_data)
+        super().__init__(redis, **kwargs)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         await super().set_state(key, state)
@@ -188,5 +200,6 @@ def create_fsm_storage(settings: Settings, engine: AsyncEngine, clock: Clock = u
             state_ttl=ttl,
             data_ttl=ttl,
             json_dumps=dump_fsm_data,
+            json_loads=load_fsm_data,
         )
     return SQLStorage(engine, ttl=ttl, clock=clock)

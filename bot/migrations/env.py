@@ -7,7 +7,7 @@ from typing import Any
 from alembic import context
 from sqlmodel import SQLModel
 
-from bot.crypto import EncryptedText
+from bot.crypto import EncryptedJSON, EncryptedText
 from bot.db import is_sqlite, load_models, make_sync_engine, sync_url
 from bot.models import UtcDateTime
 
@@ -18,7 +18,7 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Write the shared column types as plain SQLAlchemy types, so migrations never import models."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
-    if type_ == "type" and isinstance(obj, EncryptedText):
+    if type_ == "type" and isinstance(obj, EncryptedText | EncryptedJSON):
         return "sa.Text()"  # Fernet tokens; the encryption lives in the model, not in the schema
     return False
 
