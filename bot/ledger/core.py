@@ -191,6 +191,7 @@ class Tx:
         urgent: bool = False,
         markup: dict[str, Any] | None = None,
         dedup_key: str | None = None,
+        escalation_of: int | None = None,
     ) -> None:
         """Queue a notification; it is sent only once this transaction has committed."""
         self.session.add(
@@ -206,6 +207,7 @@ class Tx:
                 text=text,
                 markup=markup,
                 dedup_key=dedup_key,
+                escalation_of=escalation_of,
                 status="pending",
                 attempts=0,
                 next_attempt_at=self.now,

@@ -66,4 +66,5 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = utc_column(nullable=True, index=True)
     message_id: int | None = column(sa.BigInteger(), nullable=True)
     last_error: str | None = column(sa.String(200), nullable=True)
+    escalated_at: datetime | None = utc_column(nullable=True)  # a person was told it is late or undeliverable
     escalation_of: int | None = fk("outbox.id", ondelete="SET NULL")

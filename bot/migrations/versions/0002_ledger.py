@@ -268,6 +268,7 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("last_error", sa.String(length=200), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("escalation_of", sa.Integer(), nullable=True),
         sa.CheckConstraint("status IN ('pending', 'sent', 'escalated')", name=op.f("ck_outbox_status")),
         sa.CheckConstraint("target IN ('family', 'staff', 'operators')", name=op.f("ck_outbox_target")),
