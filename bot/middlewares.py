@@ -1,0 +1,170 @@
+"""Outer middlewares on every update: in-flight count, duplicate drop, per-user throttling, per-update resources."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Literal, Protocol
+
+from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import TelegramObject, Update
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ShuttingDown(RuntimeError):
+    """A webhook update arrived after SIGTERM: refuse it (no 200) so Telegram delivers it again later."""
+
+
+class InFlight(BaseMiddleware):
+    """Counts updates being handled, so shutdown can wait for them (aiogram itself does not)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.refuse_new = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if self.refuse_new:
+            raise ShuttingDown(f"update {getattr(event, 'update_id', '?')} arrived while shutting down")
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if self.count == 0:
+                self._idle.set()
+
+    async def drain(self, limit: float) -> int:
+        """Wait up to `limit` seconds for the updates in flight; return how many were still running."""
+        if self.count:
+            log.info("stopping: waiting up to %ss for %d update(s) in flight", limit, self.count)
+        try:
+            await asyncio.wait_for(self._idle.wait(), limit)
+        except TimeoutError:
+            log.warning("stopping: %d update(s) still in flight after %ss, abandoned", self.count, limit)
+            return self.count
+        log.info("stopping: all updates handled")
+        return 0
+
+
+class SeenUpdates(Protocol):
+    """The ids of updates already taken; a database or Redis version replaces the memory one."""
+
+    async def first_time(self, update_id: int) -> bool: ...
+    async def forget(self, update_id: int) -> None: ...
+
+
+class MemorySeenUpdates:
+    """Per-process seen-ids, kept `keep_hours`; ids are compared for equality only, since Telegram may restart them."""
+
+    def __init__(self, keep_hours: float = 48.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.keep, self.clock = keep_hours * 3600, clock
+        self._seen: OrderedDict[int, float] = OrderedDict()
+
+    async def first_time(self, update_id: int) -> bool:
+        now = self.clock()
+        while self._seen and next(iter(self._seen.values())) < now - self.keep:
+            self._seen.popitem(last=False)
+        if update_id in self._seen:
+            return False
+        self._seen[update_id] = now
+        return True
+
+    async def forget(self, update_id: int) -> None:
+        self._seen.pop(update_id, None)
+
+
+class Dedup(BaseMiddleware):
+    """Drops an update_id seen before; forgets it again when handling failed, so a re-delivery is handled."""
+
+    def __init__(self, seen: SeenUpdates) -> None:
+        self.seen = seen
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        if not await self.seen.first_time(event.update_id):
+            log.info("update %s is a repeat, dropped", event.update_id)
+            return None
+        try:
+            return await handler(event, data)
+        except BaseException:
+            await self.seen.forget(event.update_id)
+            raise
+
+
+class TokenBucket:
+    """Per-user token buckets, in this process's memory (several instances would need a shared one, e.g. Redis)."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self._tokens: dict[int, tuple[float, float]] = {}
+        self._noted: dict[int, float] = {}
+
+    def take(self, key: int) -> Literal["ok", "note", "drop"]:
+        """ok: go on; note: drop it and tell the user once; drop: drop it silently."""
+        now = self.clock()
+        tokens, stamp = self._tokens.get(key, (float(self.burst), now))
+        tokens = min(float(self.burst), tokens + (now - stamp) * self.rate)
+        if len(self._tokens) > 10_000:  # forget users whose bucket is full again
+            self._tokens = {k: v for k, v in self._tokens.items() if v[0] + (now - v[1]) * self.rate < self.burst}
+        if tokens >= 1:
+            self._tokens[key] = (tokens - 1, now)
+            return "ok"
+        self._tokens[key] = (tokens, now)
+        # One note per flood: again only after a full bucket's worth of quiet time.
+        if now - self._noted.get(key, float("-inf")) < self.burst / self.rate:
+            return "drop"
+        self._noted[key] = now
+        return "note"
+
+
+class Throttle(BaseMiddleware):
+    """Slows one flooding user down without touching anyone else; urgent text is never dropped."""
+
+    def __init__(self, bucket: TokenBucket, is_urgent: Callable[[str], bool] = lambda _text: False) -> None:
+        self.bucket, self.is_urgent = bucket, is_urgent
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        if user is None or self.bucket.rate <= 0:
+            return await handler(event, data)
+        verdict = self.bucket.take(user.id)
+        text = event.message.text if isinstance(event, Update) and event.message else None
+        if verdict == "ok" or (text and self.is_urgent(text)):
+            return await handler(event, data)
+        log.info("user %s sends too fast: update %s dropped", user.id, getattr(event, "update_id", "?"))
+        chat = data.get("event_chat")
+        if verdict == "note" and chat is not None:
+            try:
+                await data["bot"].send_message(chat.id, data["renderer"].html("slow_down"))
+            except TelegramAPIError as err:  # the note is a courtesy; failing to send it changes nothing
+                log.warning("could not send the slow-down note to %s: %s", chat.id, err)
+        return None
+
+
+Resources = Callable[[dict[str, Any]], AbstractAsyncContextManager[Mapping[str, Any]]]
+
+
+@asynccontextmanager
+async def no_resources(_data: dict[str, Any]) -> AsyncIterator[Mapping[str, Any]]:
+    yield {}
+
+
+class PerUpdate(BaseMiddleware):
+    """Opens per-update resources (e.g. a database session) around the handlers and passes them in by name."""
+
+    def __init__(self, factory: Resources = no_resources) -> None:
+        self.factory = factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.factory(data) as resources:
+            return await handler(event, {**data, **resources})

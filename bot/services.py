@@ -1,0 +1,83 @@
+"""App-lifetime services handed to handlers by dependency injection, with in-memory defaults."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.render import Renderer
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    kind: str  # "useful" | "useless" | "unknown"
+    question_text: str
+    entry_id: int | None
+    at: float
+
+
+class MemoryFeedback:
+    """Keeps the latest feedback in memory (lost on restart); the database sink replaces it."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.records: deque[FeedbackRecord] = deque(maxlen=limit)
+
+    async def record(self, kind: str, question_text: str, entry_id: int | None) -> None:
+        self.records.append(FeedbackRecord(kind, question_text, entry_id, time.time()))
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    kind: str = "unknown"
+    urgent: None = None
+    answer: None = None
+    candidates: tuple[()] = ()
+
+
+class NullMatcher:
+    """Stands in while checklist.matcher is missing: every question is honestly "don't know"."""
+
+    def ask(self, text: str) -> _Unknown:
+        return _Unknown()
+
+
+def load_matcher() -> Any:
+    try:
+        from checklist.matcher import Matcher
+    except ImportError:
+        log.warning("checklist.matcher is not available: questions get the don't-know reply")
+        return NullMatcher()
+    return Matcher.load()
+
+
+def _catalog() -> Any:
+    from checklist.content import load_catalog
+
+    return load_catalog()
+
+
+def _ui() -> Any:
+    from checklist.ui import load_ui
+
+    return load_ui()
+
+
+FACTORIES: dict[str, Callable[[Settings], Any]] = {
+    "catalog": lambda _s: _catalog(),
+    "ui": lambda _s: _ui(),
+    "renderer": lambda _s: Renderer(),
+    "matcher": lambda _s: load_matcher(),
+    "feedback": lambda _s: MemoryFeedback(),
+}
+
+
+def default_services(settings: Settings, skip: Iterable[str] = ()) -> dict[str, Any]:
+    """Build each service not given in `skip` (so tests that pass a stand-in never load the real one)."""
+    return {name: make(settings) for name, make in FACTORIES.items() if name not in set(skip)}

@@ -1,0 +1,32 @@
+"""What handlers expect of the services aiogram injects (catalog, matcher, renderer, feedback), as Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+
+class Renderer(Protocol):
+    def html(self, name: str, **context: Any) -> str: ...
+    def text(self, name: str, **context: Any) -> str: ...
+
+
+class Candidate(Protocol):
+    id: int
+    score: float
+
+
+class AskResult(Protocol):
+    kind: str  # "urgent" | "answer" | "clarify" | "unknown" | "out_of_scope"
+    answer: int | None
+    candidates: Sequence[Candidate]
+
+
+class Matcher(Protocol):
+    def ask(self, text: str) -> AskResult: ...
+
+
+class FeedbackSink(Protocol):
+    """Where 有用 / 没用 and unanswered questions go (the content editors' report)."""
+
+    async def record(self, kind: str, question_text: str, entry_id: int | None) -> None: ...
