@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(8080, description="port the webhook server listens on")
     log_level: str = Field("INFO", description="logging level")
     throttle_rate: float = Field(1.0, ge=0, description="messages per second one user may send on average (0: off)")
-    throttle_burst: int = Field(5, ge=1, description="messages one user may send at once before being slowed")
+    throttle_burst: int = Field(10, ge=1, description="messages one user may send at once before being slowed")
     shutdown_grace: float = Field(20.0, ge=0, description="seconds SIGTERM waits for updates being handled")
     seen_updates_hours: float = Field(48.0, ge=24, description="hours an update_id is remembered to drop repeats")
 

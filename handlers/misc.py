@@ -13,7 +13,7 @@ NON_TEXT = (
 
 
 async def on_non_text(message: Message, renderer: Renderer) -> None:
-    await message.answer(renderer.html("non_text", kind=str(message.content_type)))
+    await message.answer(renderer.html("non_text", kind=message.content_type.value))
 
 
 async def on_unknown_command(message: Message, renderer: Renderer) -> None:

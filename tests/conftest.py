@@ -15,8 +15,12 @@ from tests.standins import StandInMatcher
 
 
 def make_settings(**overrides: Any) -> Settings:
-    """Settings from arguments only: no .env file and no BOT_TOKEN from the developer's shell."""
-    values: dict[str, Any] = {"bot_token": None, "redis_url": None, "telegram_api_base": None, **overrides}
+    """Settings from arguments only: no .env file and no BOT_TOKEN from the developer's shell.
+
+    Throttling is off unless a test turns it on: conversation tests click faster than any parent.
+    """
+    values: dict[str, Any] = {"bot_token": None, "redis_url": None, "telegram_api_base": None, "throttle_rate": 0}
+    values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
