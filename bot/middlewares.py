@@ -28,6 +28,7 @@ class InFlight(BaseMiddleware):
     def __init__(self) -> None:
         self.count = 0
         self.refuse_new = False
+        self.last_update_id: int | None = None
         self._idle = asyncio.Event()
         self._idle.set()
 
@@ -36,6 +37,7 @@ class InFlight(BaseMiddleware):
             raise ShuttingDown(f"update {getattr(event, 'update_id', '?')} arrived while shutting down")
         self.count += 1
         self._idle.clear()
+        self.last_update_id = getattr(event, "update_id", self.last_update_id)
         try:
             return await handler(event, data)
         finally:

@@ -1,0 +1,166 @@
+"""Run the bot on Telegram: long polling or a webhook on aiohttp; on SIGTERM both finish the updates in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import signal
+from typing import Any
+from urllib.parse import urlparse
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.methods import TelegramMethod
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bot.middlewares import InFlight, ShuttingDown
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def make_bot(settings: Settings) -> Bot:
+    """A Bot on aiohttp; TELEGRAM_API_BASE points it at another Bot API server (a local one, or a test fake)."""
+    assert settings.bot_token is not None
+    api = TelegramAPIServer.from_base(settings.telegram_api_base) if settings.telegram_api_base else PRODUCTION
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=AiohttpSession(api=api),
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),  # Bot(parse_mode=…) raises since aiogram 3.7
+    )
+
+
+async def until_signal() -> None:
+    """Return at the first SIGTERM or SIGINT."""
+    loop, stop = asyncio.get_running_loop(), asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+        log.info("signal received: no new updates will be taken")
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+async def run_polling(settings: Settings, dp: Dispatcher, bot: Bot, handle_signals: bool = True) -> None:
+    """Long polling until SIGTERM/SIGINT (or dp.stop_polling()); then the in-flight updates finish first."""
+    inflight: InFlight = dp["inflight"]
+    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates is refused while a webhook is set
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, close_bot_session=False))
+    waiters = {polling}
+    if handle_signals:
+        waiters.add(asyncio.create_task(until_signal()))
+    await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    if not polling.done():
+        await dp.stop_polling()  # cancels getUpdates; the shutdown hooks drain the in-flight updates first
+    for task in waiters - {polling}:
+        task.cancel()
+    try:
+        await polling
+        await confirm_taken(bot, inflight.last_update_id)
+    finally:
+        await bot.session.close()
+
+
+async def confirm_taken(bot: Bot, last_update_id: int | None) -> None:
+    """Tell Telegram the last batch was taken, so a restarted bot is not handed it again."""
+    if last_update_id is None:
+        return
+    with contextlib.suppress(Exception):  # best effort: the seen-ids store also drops repeats
+        await bot.get_updates(offset=last_update_id + 1, limit=1, timeout=0)
+
+
+class AckAfterHandling(SimpleRequestHandler):
+    """Answers Telegram only once the update is handled; a failure answers 500 so Telegram delivers it again.
+
+    aiogram's SimpleRequestHandler answers at once by default (handle_in_background=True), and even with
+    handle_in_background=False it answers after 55 s while the handler goes on in the background.
+    """
+
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, secret_token: str, **data: Any) -> None:
+        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret_token, **data)
+
+    async def _handle_request(self, bot: Bot, request: web.Request) -> web.Response:
+        update = await request.json(loads=bot.session.json_loads)
+        try:
+            result = await self.dispatcher.feed_raw_update(bot=bot, update=update, **self.data)
+        except ShuttingDown:
+            return web.Response(status=503, text="shutting down")
+        except Exception:  # logged by aiogram; not acknowledged, so Telegram re-delivers
+            return web.Response(status=500, text="update failed")
+        method = result if isinstance(result, TelegramMethod) else None
+        return web.Response(body=self._build_response_writer(bot=bot, result=method))
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why webhook mode must not start, or None."""
+    if settings.bot_token is None:
+        return "BOT_TOKEN is not set"
+    if not settings.webhook_url:
+        return "WEBHOOK_URL is not set (the public HTTPS address Telegram posts updates to)"
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        return "WEBHOOK_SECRET is not set: without it anyone could post fake updates (aiogram accepts all)"
+    if not SECRET_FORMAT.match(secret):
+        return "WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1 to 256 characters)"
+    return None
+
+
+class WebhookServer:
+    """The aiohttp app that receives updates; stop() stops listening, drains in-flight updates, then cleans up."""
+
+    def __init__(self, settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+        problem = webhook_problem(settings)
+        if problem:
+            raise ValueError(problem)
+        assert settings.webhook_url and settings.webhook_secret
+        self.settings, self.dp, self.bot = settings, dp, bot
+        self.path = urlparse(settings.webhook_url).path or "/"
+        self.app = web.Application()
+        AckAfterHandling(dp, bot, settings.webhook_secret.get_secret_value()).register(self.app, path=self.path)
+        setup_application(self.app, dp, bot=bot)
+        self.app.on_startup.append(self._set_webhook)
+        self.runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
+        self.site: web.TCPSite | None = None
+
+    async def _set_webhook(self, _app: web.Application) -> None:
+        assert self.settings.webhook_url and self.settings.webhook_secret
+        await self.bot.set_webhook(
+            self.settings.webhook_url,
+            secret_token=self.settings.webhook_secret.get_secret_value(),
+            allowed_updates=self.dp.resolve_used_update_types(),
+        )
+
+    async def start(self) -> str:
+        """Listen; return the local base URL (useful when the port was 0)."""
+        await self.runner.setup()
+        self.site = web.TCPSite(self.runner, self.settings.webhook_host, self.settings.webhook_port)
+        await self.site.start()
+        host, port = self.runner.addresses[0][:2]
+        log.info("webhook listening on %s:%s%s", host, port, self.path)
+        return f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        inflight: InFlight = self.dp["inflight"]
+        if self.site:
+            await self.site.stop()
+        inflight.refuse_new = True  # a request that still slips in gets 503 and comes again later
+        await inflight.drain(self.settings.shutdown_grace)
+        await self.runner.cleanup()  # aiogram's hooks: dispatcher shutdown, bot session closed
+
+
+async def run_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
+    server = WebhookServer(settings, dp, bot)
+    await server.start()
+    try:
+        await until_signal()
+    finally:
+        await server.stop()
