@@ -45,12 +45,15 @@ class InFlight(BaseMiddleware):
             if self.count == 0:
                 self._idle.set()
 
+    async def wait_idle(self) -> None:
+        await self._idle.wait()
+
     async def drain(self, limit: float) -> int:
         """Wait up to `limit` seconds for the updates in flight; return how many were still running."""
         if self.count:
             log.info("stopping: waiting up to %ss for %d update(s) in flight", limit, self.count)
         try:
-            await asyncio.wait_for(self._idle.wait(), limit)
+            await asyncio.wait_for(self.wait_idle(), limit)
         except TimeoutError:
             log.warning("stopping: %d update(s) still in flight after %ss, abandoned", self.count, limit)
             return self.count

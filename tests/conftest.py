@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher
 
 from bot.dispatcher import create_dispatcher
+from bot.run import make_bot, run_polling
 from bot.services import MemoryFeedback
 from bot.settings import Settings
-from tests.fakebot import DirectTelegram
+from tests.fakebot import DirectTelegram, FakeTelegram
 from tests.standins import StandInMatcher
 
 
@@ -47,3 +51,52 @@ def dp(settings: Settings, matcher: StandInMatcher, feedback: MemoryFeedback) ->
 @pytest.fixture
 def tg(dp: Dispatcher) -> DirectTelegram:
     return DirectTelegram(dp)
+
+
+@dataclass
+class RunningBot:
+    """The bot's real polling loop against the fake Bot API server, in this test's event loop."""
+
+    tg: FakeTelegram
+    dp: Dispatcher
+    bot: Bot
+    task: asyncio.Task[None]
+
+    async def settled(self) -> None:
+        """Every queued update taken and fully handled: the moment to assert that something did NOT happen."""
+        await self.tg.wait_polled()
+        await asyncio.wait_for(self.dp["inflight"].wait_idle(), 10)
+
+    async def stop(self) -> None:
+        if not self.task.done():
+            await self.dp.stop_polling()
+        await self.task
+
+
+StartBot = Callable[..., Awaitable[RunningBot]]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    tg = await FakeTelegram().start()
+    yield tg
+    await tg.stop()
+
+
+@pytest.fixture
+async def start_bot(fake: FakeTelegram, matcher: StandInMatcher, feedback: MemoryFeedback) -> AsyncIterator[StartBot]:
+    """start_bot(**settings) runs `run_polling` (deleteWebhook, setMyCommands, getUpdates …) against `fake`."""
+    running: list[RunningBot] = []
+
+    async def start(**overrides: Any) -> RunningBot:
+        settings = make_settings(bot_token="123456:TEST", telegram_api_base=fake.url, **overrides)
+        dp = create_dispatcher(settings, matcher=matcher, feedback=feedback)
+        bot = make_bot(settings)
+        task = asyncio.create_task(run_polling(settings, dp, bot, handle_signals=False))
+        await fake.wait_for(lambda c: c.is_("getUpdates"), after=0)
+        running.append(RunningBot(fake, dp, bot, task))
+        return running[-1]
+
+    yield start
+    for bot in running:
+        await bot.stop()

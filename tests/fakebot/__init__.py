@@ -2,7 +2,16 @@
 
 from tests.fakebot.base import TelegramWorld
 from tests.fakebot.direct import DirectTelegram
-from tests.fakebot.server import FakeTelegram, Hold, normalize
+from tests.fakebot.server import FakeTelegram, Hold, WebhookTelegram, normalize
 from tests.fakebot.users import FakeChat, FakeUser
 
-__all__ = ["DirectTelegram", "FakeChat", "FakeTelegram", "FakeUser", "Hold", "TelegramWorld", "normalize"]
+__all__ = [
+    "DirectTelegram",
+    "FakeChat",
+    "FakeTelegram",
+    "FakeUser",
+    "Hold",
+    "TelegramWorld",
+    "WebhookTelegram",
+    "normalize",
+]

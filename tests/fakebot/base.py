@@ -19,8 +19,21 @@ class TelegramWorld:
         self.api = LocalBotAPI()
         self.cursor = 0  # number of calls before the latest user action; wait_for looks after it by default
         self._ids = itertools.count(random.randint(10_000, 900_000_000))  # Telegram starts ids anywhere
-        self._changed = asyncio.Event()
-        self.api.listeners.append(lambda _call: self._changed.set())
+        self._waiters: list[asyncio.Future[None]] = []
+        self.api.listeners.append(lambda _call: self.notify())
+
+    def notify(self) -> None:
+        """Something changed (a call, an update): wake everyone waiting."""
+        for future in self._waiters:
+            if not future.done():
+                future.set_result(None)
+        self._waiters.clear()
+
+    async def changed(self, timeout: float) -> None:
+        """Wait for the next notify(); registered before awaiting, so no wake-up is ever missed."""
+        future = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        await asyncio.wait_for(future, max(timeout, 0))
 
     @property
     def calls(self) -> list[ApiCall]:
@@ -63,12 +76,11 @@ class TelegramWorld:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            self._changed.clear()
             for call in self.calls[start:]:
                 if predicate(call):
                     return call
             try:
-                await asyncio.wait_for(self._changed.wait(), deadline - loop.time())
+                await self.changed(deadline - loop.time())
             except TimeoutError:
                 recent = [(c.method, str(c.params.get("text", ""))[:40]) for c in self.calls[start:]][-8:]
                 raise AssertionError(f"no matching Bot API call within {timeout}s; calls since: {recent}") from None

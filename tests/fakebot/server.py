@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 
 from bot.local_api import ApiCall, ApiError
 from tests.fakebot.base import TelegramWorld
@@ -67,7 +67,7 @@ class FakeTelegram(TelegramWorld):
 
     async def stop(self) -> None:
         self.closing = True
-        self._changed.set()
+        self.notify()
         for hold in self._holds:
             hold.release()
         if self._runner:
@@ -80,7 +80,7 @@ class FakeTelegram(TelegramWorld):
     def push_raw(self, update: dict[str, Any]) -> None:
         """Queue an update as given, e.g. the same update_id a second time (Telegram re-delivering)."""
         self.pending.append(dict(update))
-        self._changed.set()
+        self.notify()
 
     def hold(self, method: str, chat_id: int | None = None) -> Hold:
         hold = Hold(method.lower(), chat_id)
@@ -121,16 +121,31 @@ class FakeTelegram(TelegramWorld):
             self.pending = [u for u in self.pending if not (id(u) in self._delivered and u["update_id"] < offset)]
         call = ApiCall("getUpdates", params, result="waiting")
         self.calls.append(call)
-        self._changed.set()
+        self.notify()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout", 0))
         while not self.pending and not self.closing and loop.time() < deadline:
-            self._changed.clear()
             try:
-                await asyncio.wait_for(self._changed.wait(), deadline - loop.time())
+                await self.changed(deadline - loop.time())
             except TimeoutError:
                 break
         batch = self.pending[: int(params.get("limit", 100))]
         self._delivered.update(id(u) for u in batch)
         call.result = batch
         return batch
+
+
+class WebhookTelegram(FakeTelegram):
+    """Telegram in webhook mode: each update is POSTed to the bot's webhook with the secret token header."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.webhook = ""  # the bot's local address, set by the test once the webhook server listens
+        self.secret: str | None = None
+        self.statuses: list[int] = []
+
+    async def deliver(self, update: dict[str, Any]) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret} if self.secret is not None else {}
+        async with ClientSession() as session, session.post(self.webhook, json=update, headers=headers) as resp:
+            await resp.read()
+            self.statuses.append(resp.status)
