@@ -76,14 +76,16 @@ def serve(
     """Run the bot on Telegram: long polling, or a webhook server (WEBHOOK_URL, WEBHOOK_SECRET, port)."""
     import asyncio
 
-    from bot.dispatcher import create_dispatcher
-    from bot.run import make_bot, run_polling, run_webhook, webhook_problem
+    from bot.settings import webhook_problem
 
     settings = load_settings()
     if settings.bot_token is None:
         fail("BOT_TOKEN is not set (without it, run `tongxing` for the console chat)")
     if webhook and (problem := webhook_problem(settings)):
-        fail(problem)
+        fail(problem)  # checked before importing aiogram, which takes seconds
+    from bot.dispatcher import create_dispatcher
+    from bot.run import make_bot, run_polling, run_webhook
+
     setup_logging(settings.log_level)
     dp, bot = create_dispatcher(settings), make_bot(settings)
     asyncio.run(run_webhook(settings, dp, bot) if webhook else run_polling(settings, dp, bot))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import signal
 from typing import Any
 from urllib.parse import urlparse
@@ -20,10 +19,9 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.middlewares import InFlight, ShuttingDown
-from bot.settings import Settings
+from bot.settings import Settings, webhook_problem
 
 log = logging.getLogger(__name__)
-SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
 
 
 def make_bot(settings: Settings) -> Bot:
@@ -98,20 +96,6 @@ class AckAfterHandling(SimpleRequestHandler):
             return web.Response(status=500, text="update failed")
         method = result if isinstance(result, TelegramMethod) else None
         return web.Response(body=self._build_response_writer(bot=bot, result=method))
-
-
-def webhook_problem(settings: Settings) -> str | None:
-    """Why webhook mode must not start, or None."""
-    if settings.bot_token is None:
-        return "BOT_TOKEN is not set"
-    if not settings.webhook_url:
-        return "WEBHOOK_URL is not set (the public HTTPS address Telegram posts updates to)"
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if not secret:
-        return "WEBHOOK_SECRET is not set: without it anyone could post fake updates (aiogram accepts all)"
-    if not SECRET_FORMAT.match(secret):
-        return "WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1 to 256 characters)"
-    return None
 
 
 class WebhookServer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -35,6 +36,23 @@ class Settings(BaseSettings):
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"
+
+
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why webhook mode must not start, or None."""
+    if settings.bot_token is None:
+        return "BOT_TOKEN is not set"
+    if not settings.webhook_url:
+        return "WEBHOOK_URL is not set (the public HTTPS address Telegram posts updates to)"
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        return "WEBHOOK_SECRET is not set: without it anyone could post fake updates (aiogram accepts all)"
+    if not SECRET_FORMAT.match(secret):
+        return "WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1 to 256 characters)"
+    return None
 
 
 def settings_help() -> str:

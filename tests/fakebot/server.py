@@ -50,7 +50,8 @@ class FakeTelegram(TelegramWorld):
         self.url = ""
         self.pending: list[dict[str, Any]] = []
         self._delivered: set[int] = set()  # id() of `pending` entries already returned once
-        self._holds: list[Hold] = []
+        self._holds: list[Hold] = []  # not yet arrived
+        self._every_hold: list[Hold] = []  # all of them, released at stop() so no request hangs on
         self._runner: web.AppRunner | None = None
         self.closing = False
 
@@ -68,7 +69,7 @@ class FakeTelegram(TelegramWorld):
     async def stop(self) -> None:
         self.closing = True
         self.notify()
-        for hold in self._holds:
+        for hold in self._every_hold:
             hold.release()
         if self._runner:
             await self._runner.cleanup()
@@ -85,6 +86,7 @@ class FakeTelegram(TelegramWorld):
     def hold(self, method: str, chat_id: int | None = None) -> Hold:
         hold = Hold(method.lower(), chat_id)
         self._holds.append(hold)
+        self._every_hold.append(hold)
         return hold
 
     async def wait_polled(self, timeout: float = 10.0) -> None:
