@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     throttle_burst: int = Field(10, ge=1, description="messages one user may send at once before being slowed")
     shutdown_grace: float = Field(20.0, ge=0, description="seconds SIGTERM waits for updates being handled")
     seen_updates_hours: float = Field(48.0, ge=24, description="hours an update_id is remembered to drop repeats")
+    data_dir: Path = Field(Path("data"), description="folder for the SQLite file, the dev key file and backups")
+    encryption_keys: SecretStr | None = Field(
+        None, description="Fernet keys for data at rest, comma-separated, newest first (tongxing keys rotate)"
+    )
+    pseudonym_key: SecretStr | None = Field(None, description="secret for pseudonymous ids in logs and look-ups")
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"

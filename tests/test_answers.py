@@ -1,0 +1,85 @@
+"""Typed questionnaire answers in the ways parents write them."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from checklist.answers import is_unknown, parse_age, parse_bool, parse_height, parse_months
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("7", 7),
+        ("7岁", 7),
+        ("七岁", 7),
+        ("十二", 12),
+        ("12岁了", 12),
+        ("１５", 15),
+        ("8个月", 0),
+        ("刚出生", 0),
+        ("两岁半", 2),
+        ("十岁", 10),
+        ("abc", None),
+        ("100", None),
+    ],
+)
+def test_ages(text: str, age: int | None) -> None:
+    assert parse_age(text) == age
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("8", 8),
+        ("8个月", 8),
+        ("五个月", 5),
+        ("半年", 6),
+        ("两年", 24),
+        ("一年半", 18),
+        ("3年多", 36),
+        ("十天", 0),
+        ("很久", None),
+    ],
+)
+def test_months(text: str, months: float | None) -> None:
+    assert parse_months(text) == months
+
+
+@pytest.mark.parametrize(
+    ("text", "cm"),
+    [
+        ("125", 125),
+        ("125cm", 125),
+        ("125厘米", 125),
+        ("1.25米", 125),
+        ("1.3m", 130),
+        ("1米2", 120),
+        ("一米三", 130),
+        ("1米", 100),
+        ("5000", None),
+        ("高", None),
+    ],
+)
+def test_heights(text: str, cm: float | None) -> None:
+    assert parse_height(text) == cm
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("是", True), ("有的", True), ("嗯", True), ("没有", False), ("否", False), ("莫得", False), ("也许", None)],
+)
+def test_yes_no(text: str, value: bool | None) -> None:
+    assert parse_bool(text) is value
+
+
+def test_do_not_know() -> None:
+    assert is_unknown("不知道") and is_unknown("不晓得。") and not is_unknown("知道")
+
+
+@given(st.text(max_size=200))
+def test_any_text_parses_or_returns_none(text: str) -> None:
+    for parse in (parse_age, parse_months, parse_height, parse_bool):
+        parse(text)
