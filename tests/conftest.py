@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +28,16 @@ def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"bot_token": None, "redis_url": None, "telegram_api_base": None, "throttle_rate": 0}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def require_server(name: str, port: int) -> None:
+    """Skip when the local server is absent, with the reason; in CI (CI=true) its absence is a failure."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not reachable on 127.0.0.1:{port}, and CI=true requires it")
+        pytest.skip(f"{name} is not running on 127.0.0.1:{port}")
 
 
 @pytest.fixture
