@@ -74,6 +74,8 @@ class Console:
             await self.say("/start")
             reader = LineReader(inp)
             while (line := await reader.next()) is not None:
+                if not inp.isatty():  # a script's lines are echoed, so the output reads as a transcript
+                    print(f"> {line.strip()}", file=self.out, flush=True)
                 if line.strip() in ("/quit", "/exit"):
                     break
                 if line.strip():
