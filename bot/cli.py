@@ -87,8 +87,15 @@ def serve(
     from bot.run import make_bot, run_polling, run_webhook
 
     setup_logging(settings.log_level)
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
     dp, bot = create_dispatcher(settings), make_bot(settings)
-    asyncio.run(run_webhook(settings, dp, bot) if webhook else run_polling(settings, dp, bot))
+    try:
+        asyncio.run(run_webhook(settings, dp, bot) if webhook else run_polling(settings, dp, bot))
+    except TelegramUnauthorizedError:
+        fail("Telegram rejected BOT_TOKEN (Unauthorized): check the token from @BotFather")
+    except TelegramNetworkError as err:
+        fail(f"cannot reach the Bot API ({settings.telegram_api_base or 'api.telegram.org'}): {err}")
 
 
 @content_app.command("check")

@@ -71,3 +71,13 @@ async def test_shutdown_gives_up_on_a_stuck_update_after_the_grace_period(
     with caplog.at_level(logging.INFO, logger="bot.middlewares"):
         await asyncio.wait_for(running.stop(), 30)
     assert "1 update(s) still in flight" in caplog.text
+
+
+async def test_a_rejected_token_is_one_clear_line_and_exit_2(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = bot_env(BOT_TOKEN="123456:REJECTED", TELEGRAM_API_BASE=fake.url)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 2 and "Telegram rejected BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()

@@ -105,6 +105,11 @@ class FakeTelegram(TelegramWorld):
 
     async def _handle(self, request: web.Request) -> web.Response:
         method, params = request.match_info["method"], await self._params(request)
+        token = request.match_info["token"]
+        if token.split(":")[0].isdigit():  # the bot's id is the token's first part, as aiogram's Bot.id assumes
+            self.api.bot_user["id"] = int(token.split(":")[0])
+        if token.endswith(":REJECTED"):
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         if method.lower() == "getupdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         for hold in [h for h in self._holds if h.method == method.lower()]:
