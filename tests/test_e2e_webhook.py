@@ -35,8 +35,10 @@ async def hook() -> AsyncIterator[WebhookTelegram]:
     dp = create_dispatcher(settings, matcher=StandInMatcher())
     server = WebhookServer(settings, dp, make_bot(settings))
     tg.webhook, tg.secret = await server.start() + "/tg/updates", SECRET
+    tg.server = server  # type: ignore[attr-defined]
     yield tg
-    await server.stop()
+    if server.runner.server is not None:  # not stopped by the test itself
+        await server.stop()
     await tg.stop()
 
 
@@ -107,3 +109,20 @@ def test_webhook_mode_refuses_to_start_without_a_usable_secret(tmp_path, env: di
     proc = subprocess.run(cmd, env=clean, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.startswith("tongxing: ") and message in proc.stderr and "Traceback" not in proc.stderr
+
+
+async def test_stopping_the_webhook_server_finishes_the_update_in_flight(hook: WebhookTelegram) -> None:
+    """What SIGTERM does in webhook mode: stop listening, let the handler finish, answer 200, then clean up."""
+    server: WebhookServer = hook.server  # type: ignore[attr-defined]
+    mei = hook.user()
+    held = hook.hold("sendMessage", chat_id=mei.id)
+    posting = asyncio.create_task(mei.send("/help"))
+    await asyncio.wait_for(held.arrived.wait(), 10)
+    stopping = asyncio.create_task(server.stop())
+    inflight = server.dp["inflight"]
+    while not inflight.refuse_new:  # until it stopped listening and is draining
+        await asyncio.sleep(0)
+    assert not stopping.done() and not posting.done() and inflight.count == 1
+    held.release()
+    await asyncio.wait_for(asyncio.gather(posting, stopping), 30)
+    assert hook.statuses == [200] and hook.calls_of("sendMessage")[0].error is None
