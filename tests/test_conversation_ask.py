@@ -88,6 +88,5 @@ async def test_urgent_text_interrupts_any_form_state_while_other_text_is_left_to
     await mei.send("救命，有人打我")
     assert "110" in mei.chat.last_message.text
     assert await state.get_state() == "Assess:asking"  # the questionnaire is still there to go back to
-    before = len(mei.chat.messages)
     await mei.send("孩子能上小学吗")  # inside a form, free text is the form's, not the ask engine's
-    assert "附件清单第3项" not in mei.chat.last_message.text or len(mei.chat.messages) == before
+    assert "附件清单第3项" not in mei.chat.last_message.text

@@ -42,14 +42,19 @@ class Hold:
         self.released.set()
 
 
+@dataclass
+class _Queued:
+    update: dict[str, Any]
+    delivered: bool = False  # returned by a getUpdates once: the next offset past it confirms it
+
+
 class FakeTelegram(TelegramWorld):
     """The HTTP server: updates wait in a queue until the bot's getUpdates long poll takes them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.url = ""
-        self.pending: list[dict[str, Any]] = []
-        self._delivered: set[int] = set()  # id() of `pending` entries already returned once
+        self._queue: list[_Queued] = []
         self._holds: list[Hold] = []  # not yet arrived
         self._every_hold: list[Hold] = []  # all of them, released at stop() so no request hangs on
         self._runner: web.AppRunner | None = None
@@ -78,9 +83,14 @@ class FakeTelegram(TelegramWorld):
     async def deliver(self, update: dict[str, Any]) -> None:
         self.push_raw(update)
 
+    @property
+    def pending(self) -> list[dict[str, Any]]:
+        """Updates not yet confirmed by the bot (through getUpdates' offset)."""
+        return [q.update for q in self._queue]
+
     def push_raw(self, update: dict[str, Any]) -> None:
         """Queue an update as given, e.g. the same update_id a second time (Telegram re-delivering)."""
-        self.pending.append(dict(update))
+        self._queue.append(_Queued(dict(update)))
         self.notify()
 
     def hold(self, method: str, chat_id: int | None = None) -> Hold:
@@ -125,21 +135,22 @@ class FakeTelegram(TelegramWorld):
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")
         if offset is not None:  # confirms what was delivered before with a lower id
-            self.pending = [u for u in self.pending if not (id(u) in self._delivered and u["update_id"] < offset)]
+            self._queue = [q for q in self._queue if not (q.delivered and q.update["update_id"] < offset)]
         call = ApiCall("getUpdates", params, result="waiting")
         self.calls.append(call)
         self.notify()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + float(params.get("timeout", 0))
-        while not self.pending and not self.closing and loop.time() < deadline:
+        while not self._queue and not self.closing and loop.time() < deadline:
             try:
                 await self.changed(deadline - loop.time())
             except TimeoutError:
                 break
-        batch = self.pending[: int(params.get("limit", 100))]
-        self._delivered.update(id(u) for u in batch)
-        call.result = batch
-        return batch
+        batch = self._queue[: int(params.get("limit", 100))]
+        for queued in batch:
+            queued.delivered = True
+        call.result = [q.update for q in batch]
+        return call.result
 
 
 class WebhookTelegram(FakeTelegram):
