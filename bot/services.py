@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -23,14 +24,22 @@ class FeedbackRecord:
     at: float
 
 
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\d[\s-]?){7,}[\dXx]?")
+
+
+def scrub(question: str) -> str:
+    """Mask what identifies a family in a kept question: e-mail addresses and long digit runs (phones, ID numbers)."""
+    return _CONTACT.sub("***", question)
+
+
 class MemoryFeedback:
-    """Keeps the latest feedback in memory (lost on restart); the database sink replaces it."""
+    """Keeps the latest feedback in memory (lost on restart), questions scrubbed; the database sink replaces it."""
 
     def __init__(self, limit: int = 10_000) -> None:
         self.records: deque[FeedbackRecord] = deque(maxlen=limit)
 
     async def record(self, kind: str, question_text: str, entry_id: int | None) -> None:
-        self.records.append(FeedbackRecord(kind, question_text, entry_id, time.time()))
+        self.records.append(FeedbackRecord(kind, scrub(question_text), entry_id, time.time()))
 
 
 @dataclass(frozen=True)

@@ -90,3 +90,10 @@ async def test_urgent_text_interrupts_any_form_state_while_other_text_is_left_to
     assert await state.get_state() == "Assess:asking"  # the questionnaire is still there to go back to
     await mei.send("孩子能上小学吗")  # inside a form, free text is the form's, not the ask engine's
     assert "附件清单第3项" not in mei.chat.last_message.text
+
+
+async def test_kept_questions_lose_phone_and_id_numbers(tg: DirectTelegram, feedback: MemoryFeedback) -> None:
+    mei = tg.user()
+    await mei.send("我电话13812345678，身份证50010119900101123X，邮箱a.b@example.com 孩子户口问题")
+    kept = feedback.records[-1].question_text
+    assert "13812345678" not in kept and "1123X" not in kept and "example.com" not in kept and "户口" in kept
