@@ -24,6 +24,10 @@ app = typer.Typer(
 )
 content_app = typer.Typer(help="Check the content files.", add_completion=False)
 app.add_typer(content_app, name="content")
+db_app = typer.Typer(help="The database: apply migrations, show the schema revision.", add_completion=False)
+app.add_typer(db_app, name="db")
+report_app = typer.Typer(help="Reports for the content editors.", add_completion=False)
+app.add_typer(report_app, name="report")
 
 
 def fail(message: str) -> None:
@@ -134,6 +138,32 @@ def assess(
         print(assess_file(profile, as_json=as_json))
     except (ProfileError, ContentError) as err:
         fail(str(err))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (creates the SQLite file and its folder when needed)."""
+    from bot.dbcli import upgrade_command
+
+    upgrade_command()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the one this version of Tongxing needs."""
+    from bot.dbcli import current_command
+
+    current_command()
+
+
+@report_app.command("unanswered")
+def report_unanswered(
+    limit: Annotated[int, typer.Option(min=1, help="at most this many rows")] = 50,
+) -> None:
+    """Questions the bot could not answer or that families marked not useful, most frequent first."""
+    from bot.dbcli import unanswered_command
+
+    unanswered_command(limit)
 
 
 def main() -> None:

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
         None, description="Fernet keys for data at rest, comma-separated, newest first (tongxing keys rotate)"
     )
     pseudonym_key: SecretStr | None = Field(None, description="secret for pseudonymous ids in logs and look-ups")
+    fsm_ttl_days: float = Field(
+        7, gt=0, description="days an unfinished questionnaire (FSM state) is kept after its last step"
+    )
+    redis_prefix: str = Field("tongxing", description="prefix of all Redis keys (several apps may share one)")
 
     def sqlite_path(self) -> Path:
         return default_data_dir() / "tongxing.db"

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from checklist.content import District, Regions
 
@@ -22,10 +22,13 @@ class PlaceError(ValueError):
     """An unknown place name; `suggestions` holds the nearest known names."""
 
     def __init__(self, text: str, suggestions: list[str]) -> None:
+        super().__init__(text)
         self.text = text
         self.suggestions = suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"unknown place {text!r}{hint}")
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"unknown place {self.text!r}{hint}"
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,21 @@ class Gazetteer:
         self.cities = _longest_first(
             (n, (p, c)) for p in regions.china.provinces for c in p.cities for n in (c.name, c.short)
         )
-        self.names = [d.name for d in cq.districts] + [p.name for p in regions.china.provinces]
-        self.names += [c.name for p in regions.china.provinces for c in p.cities]
+        # What a suggestion can be, with every spelling it answers to.
+        self.cq_names = {d.name: (d.name, *d.aliases) for d in cq.districts}
+        self.all_names = {**self.cq_names, **{p.name: (p.name, *p.aliases) for p in regions.china.provinces}}
+        self.all_names |= {p.name + c.name: (c.name, c.short) for p in regions.china.provinces for c in p.cities}
 
-    def resolve(self, text: str) -> Place:
+    def resolve(self, text: str, chongqing_only: bool = False) -> Place:
+        """The place `text` names; PlaceError with suggestions (Chongqing's 区县 only, if asked) when unknown."""
+        try:
+            return self._resolve(text)
+        except PlaceError as err:
+            if chongqing_only or not err.suggestions:
+                err.suggestions = self.suggest(clean(text), self.cq_names if chongqing_only else self.all_names)
+            raise
+
+    def _resolve(self, text: str) -> Place:
         key = clean(text)
         if not key:
             raise PlaceError(text, [])
@@ -90,7 +104,7 @@ class Gazetteer:
     def _district(self, key: str, text: str) -> Place:
         found = _prefix(self.districts, key)
         if found is None:
-            raise PlaceError(text, self.suggest(key, [d.name for _, d in self.districts]))
+            raise PlaceError(text, self.suggest(key, self.cq_names))
         return Place(found[1].name, in_chongqing=True, district=found[1])
 
     def _anywhere(self, key: str, text: str) -> Place:
@@ -105,12 +119,27 @@ class Gazetteer:
         if found := _prefix(self.cities, key):
             province, city = found[1]
             return Place(province.name + city.name, False, province=province.name, city=city.name)
-        raise PlaceError(text, self.suggest(key, self.names))
+        raise PlaceError(text, [])
 
     @staticmethod
-    def suggest(key: str, names: list[str]) -> list[str]:
-        found = process.extract(key, names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
-        return [name for name, _, _ in found]
+    def suggest(key: str, names: dict[str, tuple[str, ...]]) -> list[str]:
+        """The nearest names by characters or by sound (pinyin input makes 瑜北 for 渝北), best first."""
+        if not key:
+            return []
+        sound = _pinyin(key)
+        scores = {
+            name: max(max(fuzz.ratio(key, s), fuzz.ratio(sound, _pinyin(s)) - 5) for s in spellings)
+            for name, spellings in names.items()
+        }
+        best = sorted(scores, key=lambda n: -scores[n])[:3]
+        return [name for name in best if scores[name] >= 55]
+
+
+@cache
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text))
 
 
 def _longest_first(pairs):  # type: ignore[no-untyped-def]

@@ -62,7 +62,7 @@ def parse_profile(data: Any, places: Gazetteer, today: dt.date | None = None) ->
     household = _object(obj.get("household", {}), "household", HOUSEHOLD)
     for key in HOUSEHOLD:
         _put(facts, f"household.{key}", _bool(household.get(key), f"household.{key}"))
-    residence = _place(obj.get("residence"), "residence", places)
+    residence = _place(obj.get("residence"), "residence", places, chongqing_only=True)
     if residence is not None and not residence.in_chongqing:
         raise ProfileError(
             f"residence: {residence.label} is outside Chongqing; this checklist covers where "
@@ -151,12 +151,12 @@ def _date(value: Any, where: str) -> dt.date | None:
         raise ProfileError(f"{where}: must be a date like 2019-05-01, got {value!r}") from None
 
 
-def _place(value: Any, where: str, places: Gazetteer) -> Place | None:
+def _place(value: Any, where: str, places: Gazetteer, chongqing_only: bool = False) -> Place | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise ProfileError(f"{where}: must be a place name such as 渝北区 or 四川省南充市, got {value!r}")
     try:
-        return places.resolve(value)
+        return places.resolve(value, chongqing_only)
     except PlaceError as err:
         raise ProfileError(f"{where}: {err}") from None

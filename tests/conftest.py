@@ -1,25 +1,169 @@
-"""Shared fixtures: settings without the environment, stand-in services, a Dispatcher and a fast fake Telegram."""
+"""Shared fixtures: settings and stand-in services, fake Telegrams, a migrated database per test, Redis.
+
+PostgreSQL and Redis tests skip with the reason when the server is unreachable, and fail instead when CI=true.
+Servers: TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) and TEST_REDIS_URL (default
+redis://127.0.0.1:6379/0). Every test gets its own PostgreSQL schema and Redis key prefix, so several test
+runs can share one server.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
+import psycopg
 import pytest
+import redis
 from aiogram import Bot, Dispatcher
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.db import make_engine, session_maker
 from bot.dispatcher import create_dispatcher
+from bot.migrate import upgrade
 from bot.run import make_bot, run_polling
 from bot.services import MemoryFeedback
 from bot.settings import Settings
 from tests.fakebot import DirectTelegram, FakeTelegram
 from tests.standins import StandInMatcher
 
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: needs the PostgreSQL server (TEST_POSTGRES_URL)")
+    config.addinivalue_line("markers", "redis: needs the Redis server (TEST_REDIS_URL)")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def unavailable(what: str, variable: str, url: str, reason: str) -> None:
+    """Skip with the reason on a developer machine; in CI a missing server is a failure, never a skip."""
+    message = f"{what} unreachable at {url} ({reason})"
+    if in_ci():
+        pytest.fail(f"{message}; CI=true requires it", pytrace=False)
+    pytest.skip(f"{message}; start it or set {variable}")
+
+
+@cache
+def _postgres_error() -> str | None:
+    try:
+        psycopg.connect(_libpq(POSTGRES_URL), connect_timeout=3).close()
+    except psycopg.Error as err:
+        return str(err).strip().splitlines()[0]
+    return None
+
+
+@cache
+def _redis_error() -> str | None:
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except redis.RedisError as err:
+        return str(err)
+    return None
+
+
+def _libpq(url: str) -> str:
+    """psycopg wants postgresql://, not SQLAlchemy's postgresql+driver:// spelling."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+@pytest.fixture
+def postgres_server() -> str:
+    """The PostgreSQL server URL (skips, or fails under CI, when it is down)."""
+    error = _postgres_error()
+    if error:
+        unavailable("PostgreSQL", "TEST_POSTGRES_URL", POSTGRES_URL, error)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_server: str) -> Iterator[str]:
+    """A URL whose connections use a fresh, empty schema (search_path via libpq options); dropped after."""
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(_libpq(postgres_server), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in postgres_server else "?"
+    yield f"{postgres_server}{separator}options={quote(f'-csearch_path={schema}')}"
+    with psycopg.connect(_libpq(postgres_server), autocommit=True) as conn:
+        # A leaked connection holding locks must fail the teardown loudly, not hang the run.
+        conn.execute("SET lock_timeout = '10s'")
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def empty_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An empty database (no tables): a new SQLite file, or a new PostgreSQL schema."""
+    if db_backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tongxing.db'}"
+    return str(request.getfixturevalue("postgres_schema_url"))
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """A database migrated to the newest revision, parametrised over SQLite and PostgreSQL."""
+    upgrade(empty_db_url)
+    return empty_db_url
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with session_maker(engine)() as session:
+        yield session
+
+
+@pytest.fixture
+def redis_server() -> str:
+    error = _redis_error()
+    if error:
+        unavailable("Redis", "TEST_REDIS_URL", REDIS_URL, error)
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_server: str) -> Iterator[str]:
+    """A key prefix of this test alone (pass it as Settings.redis_prefix); its keys are deleted after."""
+    prefix = f"tongxing-test-{uuid.uuid4().hex[:16]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_server)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=500))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def redis_url(redis_server: str, redis_prefix: str) -> str:
+    """The Redis URL; use it with the `redis_prefix` fixture, whose keys are cleaned up after the test."""
+    return redis_server
+
+
+# -- the bot: settings, stand-in services, fake Telegrams ------------------------------------------------------
 def make_settings(**overrides: Any) -> Settings:
     """Settings from arguments only: no .env file and no BOT_TOKEN from the developer's shell.
 
@@ -28,16 +172,6 @@ def make_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"bot_token": None, "redis_url": None, "telegram_api_base": None, "throttle_rate": 0}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
-
-
-def require_server(name: str, port: int) -> None:
-    """Skip when the local server is absent, with the reason; in CI (CI=true) its absence is a failure."""
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-    except OSError:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{name} is not reachable on 127.0.0.1:{port}, and CI=true requires it")
-        pytest.skip(f"{name} is not running on 127.0.0.1:{port}")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
 
 from bot.dispatcher import create_dispatcher
-from tests.conftest import make_settings, require_server
+from tests.conftest import make_settings
 from tests.fakebot import DirectTelegram
 from tests.standins import StandInMatcher
 
@@ -19,9 +19,10 @@ def test_memory_storage_without_redis_url() -> None:
     assert isinstance(create_dispatcher(make_settings(), matcher=StandInMatcher()).storage, MemoryStorage)
 
 
-async def test_with_redis_a_second_instance_sees_the_state_and_urgent_text_still_wins() -> None:
-    require_server("Redis", 6379)
-    settings = make_settings(redis_url="redis://127.0.0.1:6379/0")
+async def test_with_redis_a_second_instance_sees_the_state_and_urgent_text_still_wins(
+    redis_url: str, redis_prefix: str
+) -> None:
+    settings = make_settings(redis_url=redis_url, redis_prefix=redis_prefix)
     first, second = (create_dispatcher(settings, matcher=StandInMatcher()) for _ in range(2))
     assert isinstance(first.storage, RedisStorage)
     user_id = 10_000_000 + uuid.uuid4().int % 1_000_000  # a fresh key: nothing left over from earlier runs

@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so `tongxing db upgrade` works from any folder."""
