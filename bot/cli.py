@@ -87,15 +87,16 @@ def serve(
         fail("BOT_TOKEN is not set (without it, run `tongxing` for the console chat)")
     if webhook and (problem := webhook_problem(settings)):
         fail(problem)  # checked before importing aiogram, which takes seconds
-    from bot.dispatcher import create_dispatcher
-    from bot.run import make_bot, run_polling, run_webhook
-
-    setup_logging(settings.log_level)
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    dp, bot = create_dispatcher(settings), make_bot(settings)
+    from bot.migrate import SchemaError
+    from bot.run import serve_telegram
+
+    setup_logging(settings.log_level)
     try:
-        asyncio.run(run_webhook(settings, dp, bot) if webhook else run_polling(settings, dp, bot))
+        asyncio.run(serve_telegram(settings, webhook))
+    except SchemaError as err:
+        fail(str(err))
     except TelegramUnauthorizedError:
         fail("Telegram rejected BOT_TOKEN (Unauthorized): check the token from @BotFather")
     except TelegramNetworkError as err:

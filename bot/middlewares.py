@@ -62,10 +62,13 @@ class InFlight(BaseMiddleware):
 
 
 class SeenUpdates(Protocol):
-    """The ids of updates already taken; a database or Redis version replaces the memory one."""
+    """The update ids already taken (bot.dedup's SQL and Redis stores, or the memory one below).
 
-    async def first_time(self, update_id: int) -> bool: ...
-    async def forget(self, update_id: int) -> None: ...
+    A store may also have `async forget(bot_id, update_id)`: then an update whose handling failed is handled
+    when Telegram delivers it again; without it, the repeat is dropped like any other.
+    """
+
+    async def first_time(self, bot_id: int, update_id: int) -> bool: ...
 
 
 class MemorySeenUpdates:
@@ -73,19 +76,22 @@ class MemorySeenUpdates:
 
     def __init__(self, keep_hours: float = 48.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.keep, self.clock = keep_hours * 3600, clock
-        self._seen: OrderedDict[int, float] = OrderedDict()
+        self._seen: OrderedDict[tuple[int, int], float] = OrderedDict()
 
-    async def first_time(self, update_id: int) -> bool:
+    async def first_time(self, bot_id: int, update_id: int) -> bool:
         now = self.clock()
         while self._seen and next(iter(self._seen.values())) < now - self.keep:
             self._seen.popitem(last=False)
-        if update_id in self._seen:
+        if (bot_id, update_id) in self._seen:
             return False
-        self._seen[update_id] = now
+        self._seen[bot_id, update_id] = now
         return True
 
-    async def forget(self, update_id: int) -> None:
-        self._seen.pop(update_id, None)
+    async def forget(self, bot_id: int, update_id: int) -> None:
+        self._seen.pop((bot_id, update_id), None)
+
+    async def close(self) -> None:
+        """Nothing to release."""
 
 
 class Dedup(BaseMiddleware):
@@ -96,13 +102,16 @@ class Dedup(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
-        if not await self.seen.first_time(event.update_id):
+        bot_id = data["bot"].id
+        if not await self.seen.first_time(bot_id, event.update_id):
             log.info("update %s is a repeat, dropped", event.update_id)
             return None
         try:
             return await handler(event, data)
         except BaseException:
-            await self.seen.forget(event.update_id)
+            forget = getattr(self.seen, "forget", None)
+            if forget is not None:
+                await forget(bot_id, event.update_id)
             raise
 
 

@@ -93,9 +93,7 @@ class LoggedQuestion(SQLModel, table=True):
     """Questions families asked, already scrubbed of personal data by the caller, for the editors' report."""
 
     __tablename__ = "question_log"
-    __table_args__ = (
-        sa.CheckConstraint("kind IN ('unanswered', 'not_useful', 'useful', 'clarify')", name="kind"),
-    )
+    __table_args__ = (sa.CheckConstraint("kind IN ('unanswered', 'not_useful', 'useful', 'clarify')", name="kind"),)
 
     id: int | None = Field(default=None, sa_column=sa.Column(sa.Integer(), primary_key=True))
     kind: str = Field(sa_column=sa.Column(sa.String(16), nullable=False, index=True))

@@ -148,3 +148,13 @@ async def run_webhook(settings: Settings, dp: Dispatcher, bot: Bot) -> None:
         await until_signal()
     finally:
         await server.stop()
+
+
+async def serve_telegram(settings: Settings, webhook: bool) -> None:
+    """`tongxing serve`: the database-backed Dispatcher on Telegram, by webhook or long polling."""
+    from bot.app import database_services
+    from bot.dispatcher import create_dispatcher
+
+    async with database_services(settings) as db:
+        dp, bot = create_dispatcher(settings, **db), make_bot(settings)
+        await (run_webhook(settings, dp, bot) if webhook else run_polling(settings, dp, bot))

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FeedbackRecord:
-    kind: str  # "useful" | "useless" | "unknown"
+    kind: str  # "unanswered" | "not_useful" | "useful" | "clarify"
     question_text: str
     entry_id: int | None
     at: float

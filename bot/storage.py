@@ -115,15 +115,11 @@ class SQLStorage(BaseStorage):
         return or_(_TABLE.c.expires_at.is_(None), _TABLE.c.expires_at > now)
 
     async def _read(self, conn: AsyncConnection, key: StorageKey, lock: bool = False) -> Any:
-        stmt = select(_TABLE.c.state, _TABLE.c.data).where(
-            _TABLE.c.key == storage_key(key), self._live(self._clock())
-        )
+        stmt = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == storage_key(key), self._live(self._clock()))
         result = await conn.execute(stmt.with_for_update() if lock else stmt)
         return result.first()
 
-    async def _upsert(
-        self, conn: AsyncConnection, key: StorageKey, *, state: Any = _KEEP, data: Any = _KEEP
-    ) -> None:
+    async def _upsert(self, conn: AsyncConnection, key: StorageKey, *, state: Any = _KEEP, data: Any = _KEEP) -> None:
         """Write one field, keep the other, refresh the expiry; an expired row's other field is reset."""
         now = self._clock()
         values = {

@@ -40,13 +40,14 @@ async def on_question(
     if entry:
         await message.reply(renderer.html("entry", entry=entry), reply_markup=feedback_kb(entry.id, ui))
     elif asked.kind == "clarify" and choices:
+        await feedback.record("clarify", message.text or "", None)
         await message.reply(renderer.html("clarify"), reply_markup=pick_kb(choices))
     elif asked.kind == "urgent":
         await on_urgent(message, renderer)
     elif asked.kind == "out_of_scope":
         await message.reply(renderer.html("out_of_scope"))
     else:
-        await feedback.record("unknown", message.text or "", None)
+        await feedback.record("unanswered", message.text or "", None)
         await message.reply(renderer.html("dont_know"), reply_markup=after_unknown_kb(ui))
 
 
@@ -72,7 +73,7 @@ async def on_feedback(
         return await query.answer(renderer.text("not_found"), show_alert=True)
     answer = query.message if isinstance(query.message, Message) else None
     question = answer.reply_to_message.text if answer and answer.reply_to_message else None
-    kind = "useful" if callback_data.useful else "useless"
+    kind = "useful" if callback_data.useful else "not_useful"
     await feedback.record(kind, question or "", callback_data.id)
     await query.answer(renderer.text("feedback_thanks", useful=callback_data.useful))
     if answer is not None:

@@ -27,6 +27,9 @@ class Matcher(Protocol):
 
 
 class FeedbackSink(Protocol):
-    """Where 有用 / 没用 and unanswered questions go (the content editors' report)."""
+    """Where 有用 / 没用 and unanswered questions go (the content editors' report); it scrubs the text.
+
+    kind: "unanswered" | "not_useful" | "useful" | "clarify" (bot.models.QuestionKind's values).
+    """
 
     async def record(self, kind: str, question_text: str, entry_id: int | None) -> None: ...

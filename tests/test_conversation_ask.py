@@ -30,7 +30,7 @@ async def test_useless_lands_in_the_feedback_with_the_question_and_buttons_go(
     await mei.send("孩子能上小学吗")
     await mei.click("👎 没用")
     record = feedback.records[-1]
-    assert (record.kind, record.question_text, record.entry_id) == ("useless", "孩子能上小学吗", 3)
+    assert (record.kind, record.question_text, record.entry_id) == ("not_useful", "孩子能上小学吗", 3)
     assert mei.chat.last_message.reply_markup is None
     assert "谢谢" in tg.calls_of("answerCallbackQuery")[-1].params["text"]
 
@@ -64,7 +64,7 @@ async def test_unknown_question_is_kept_for_editors_and_offers_a_path(
     await mei.send("社保卡丢了怎么补")
     reply = mei.chat.last_message
     assert "答不上来" in reply.text and labels(reply) == ["服务清单", "求助"]
-    assert (feedback.records[-1].kind, feedback.records[-1].question_text) == ("unknown", "社保卡丢了怎么补")
+    assert (feedback.records[-1].kind, feedback.records[-1].question_text) == ("unanswered", "社保卡丢了怎么补")
 
 
 async def test_out_of_scope_says_so(tg: DirectTelegram) -> None:

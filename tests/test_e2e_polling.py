@@ -44,7 +44,7 @@ async def test_ask_answer_and_ask_clarify_pick_with_feedback(
     await mei.click("👎 没用")
     edited = await mei.next_message()
     assert edited.reply_markup is None
-    assert (feedback.records[-1].kind, feedback.records[-1].question_text) == ("useless", "看病医保怎么办")
+    assert (feedback.records[-1].kind, feedback.records[-1].question_text) == ("not_useful", "看病医保怎么办")
 
 
 async def test_browse_groups_entries_detail_and_back(fake: FakeTelegram, start_bot: StartBot) -> None:

@@ -56,11 +56,12 @@ async def test_an_update_whose_handling_failed_is_handled_when_delivered_again(t
 async def test_seen_ids_are_kept_for_the_configured_hours_then_forgotten() -> None:
     clock = Clock()
     seen = MemorySeenUpdates(keep_hours=24, clock=clock)
-    assert await seen.first_time(5)
+    assert await seen.first_time(42, 5)
+    assert await seen.first_time(43, 5)  # another bot's update 5 is another update
     clock.now += 23.9 * 3600
-    assert not await seen.first_time(5)
+    assert not await seen.first_time(42, 5)
     clock.now += 0.2 * 3600
-    assert await seen.first_time(5)
+    assert await seen.first_time(42, 5)
 
 
 def test_token_bucket_slows_one_user_and_notes_once_per_flood() -> None:

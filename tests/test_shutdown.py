@@ -11,14 +11,23 @@ from pathlib import Path
 
 import pytest
 
+from bot.migrate import upgrade
 from tests.conftest import StartBot
 from tests.fakebot import FakeTelegram
 
 
 def bot_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_TOKEN", "TELEGRAM_", "WEBHOOK_"))}
+    skip = ("BOT_TOKEN", "TELEGRAM_", "WEBHOOK_", "DATABASE_URL", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
     env.update(extra)
     return env
+
+
+def migrated(folder: Path) -> Path:
+    """`tongxing db upgrade` in `folder`: the SQLite file data/tongxing.db the bot opens there."""
+    (folder / "data").mkdir()
+    upgrade(f"sqlite:///{folder / 'data' / 'tongxing.db'}")
+    return folder
 
 
 async def read_until(stream: asyncio.StreamReader, needle: str, seen: list[str]) -> None:
@@ -32,7 +41,7 @@ async def read_until(stream: asyncio.StreamReader, needle: str, seen: list[str])
 async def test_sigterm_finishes_the_update_in_flight_then_exits_cleanly(fake: FakeTelegram, tmp_path: Path) -> None:
     env = bot_env(BOT_TOKEN="123456:TEST", TELEGRAM_API_BASE=fake.url, LOG_LEVEL="INFO", SHUTDOWN_GRACE="60")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot.cli", env=env, cwd=migrated(tmp_path),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert proc.stderr is not None
@@ -76,8 +85,19 @@ async def test_shutdown_gives_up_on_a_stuck_update_after_the_grace_period(
 async def test_a_rejected_token_is_one_clear_line_and_exit_2(fake: FakeTelegram, tmp_path: Path) -> None:
     env = bot_env(BOT_TOKEN="123456:REJECTED", TELEGRAM_API_BASE=fake.url)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=tmp_path,
+        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=migrated(tmp_path),
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await asyncio.wait_for(proc.communicate(), 120)
     assert proc.returncode == 2 and "Telegram rejected BOT_TOKEN" in err.decode() and "Traceback" not in err.decode()
+
+
+async def test_a_database_without_the_schema_is_refused_naming_the_command(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = bot_env(BOT_TOKEN="123456:TEST", TELEGRAM_API_BASE=fake.url)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 2 and "tongxing db upgrade" in err.decode() and "Traceback" not in err.decode()
+    assert not fake.calls_of("getUpdates")
