@@ -57,3 +57,16 @@ async def test_state_and_seen_ids_survive_a_restart_and_questions_reach_the_edit
     async with database_services(settings) as db:
         rows = await QuestionLog(db["engine"]).report()
     assert [(r.kind.value, r.question) for r in rows] == [("unanswered", "社保卡丢了 电话***")]
+
+
+async def test_a_failed_update_is_handled_again_with_the_sql_and_redis_stores(
+    engine: object, redis_url: str, redis_prefix: str
+) -> None:
+    from bot.dedup import RedisSeenUpdates, SQLSeenUpdates
+
+    for seen in (SQLSeenUpdates(engine), RedisSeenUpdates.from_url(redis_url, redis_prefix)):  # type: ignore[arg-type]
+        assert await seen.first_time(1, 99)
+        await seen.forget(1, 99)
+        assert await seen.first_time(1, 99)
+        assert not await seen.first_time(1, 99)
+        await seen.close()
