@@ -12,9 +12,12 @@ from urllib.parse import urlparse
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.methods import TelegramMethod
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -24,13 +27,35 @@ from bot.settings import Settings, webhook_problem
 log = logging.getLogger(__name__)
 
 
+class RetryAfter(BaseRequestMiddleware):
+    """Telegram's 429 says when to try again: wait that long (within a limit) and retry, so no reply is lost."""
+
+    def __init__(self, tries: int = 3, max_wait: float = 30.0) -> None:
+        self.tries, self.max_wait = tries, max_wait
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> Response[TelegramType]:
+        for attempt in range(1, self.tries + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as err:
+                if attempt == self.tries or err.retry_after > self.max_wait:
+                    raise
+                log.warning("%s: Telegram asks to wait %ss (try %d)", method.__api_method__, err.retry_after, attempt)
+                await asyncio.sleep(err.retry_after)
+        raise AssertionError("unreachable")
+
+
 def make_bot(settings: Settings) -> Bot:
     """A Bot on aiohttp; TELEGRAM_API_BASE points it at another Bot API server (a local one, or a test fake)."""
     assert settings.bot_token is not None
     api = TelegramAPIServer.from_base(settings.telegram_api_base) if settings.telegram_api_base else PRODUCTION
+    session = AiohttpSession(api=api)
+    session.middleware(RetryAfter())
     return Bot(
         token=settings.bot_token.get_secret_value(),
-        session=AiohttpSession(api=api),
+        session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),  # Bot(parse_mode=…) raises since aiogram 3.7
     )
 
