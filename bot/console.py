@@ -111,8 +111,10 @@ class LineReader:
 def read_line(inp: TextIO) -> str | None:
     """The next line, or None at end of input (Ctrl-D, or the end of a pipe); a TTY gets a prompt."""
     if inp.isatty():
+        # The prompt goes to stdout ourselves: input() without readline would write it to stderr.
+        print("> ", end="", flush=True)
         try:
-            return input("> ")
+            return input()
         except EOFError:
             return None
     line = inp.readline()

@@ -52,3 +52,35 @@ async def test_console_asks_answers_and_numbers_press_the_rating_buttons() -> No
     assert console.buttons == []  # the rating buttons are gone once used
     await console.say("3")  # no buttons left: a number is just text again
     assert out.getvalue().count("答不上来") == 1
+
+
+def test_console_in_a_terminal_prompts_and_presses_buttons(tmp_path: Path) -> None:
+    """The same chat on a TTY (a pseudo-terminal here): a prompt, numbers press buttons, Ctrl-D leaves."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    proc = subprocess.Popen(tongxing(), stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: str) -> None:
+        nonlocal seen
+        while marker.encode() not in seen:
+            ready, _, _ = select.select([master], [], [], 120)
+            assert ready, f"no {marker!r} on the terminal; it shows:\n{seen.decode(errors='replace')}"
+            seen += os.read(master, 65536)
+
+    try:
+        read_until("> ")
+        os.write(master, b"3\n")
+        read_until("选一类看看")
+        os.write(master, b"\x04")  # Ctrl-D at an empty prompt: end of input
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        os.close(master)
+    assert "Traceback" not in proc.stderr.read().decode()  # type: ignore[union-attr]
