@@ -12,19 +12,10 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.types import BotCommand
 
 import handlers
-from bot.middlewares import (
-    Dedup,
-    InFlight,
-    MemorySeenUpdates,
-    PerUpdate,
-    Resources,
-    SeenUpdates,
-    Throttle,
-    TokenBucket,
-    no_resources,
-)
+from bot.middlewares import Dedup, InFlight, MemorySeenUpdates, PerUpdate, Resources, SeenUpdates, no_resources
 from bot.services import default_services
 from bot.settings import Settings
+from bot.throttle import Bucket, RedisTokenBucket, Throttle, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +40,7 @@ def create_dispatcher(
 ) -> Dispatcher:
     """One Dispatcher with everything wired; `deps` (catalog, matcher, renderer, ui, feedback, …) override defaults.
 
-    Throttling keeps its buckets in this process's memory: with several instances each slows a flood on its own.
+    Throttling keeps its buckets in Redis when REDIS_URL is set (shared by every instance), else in memory.
     """
     services = {**default_services(settings, skip=deps), **deps}
     inflight = InFlight()
@@ -60,8 +51,10 @@ def create_dispatcher(
     dp.update.outer_middleware(Dedup(seen or MemorySeenUpdates(settings.seen_updates_hours)))
     if throttle and settings.throttle_rate > 0:
         matcher = services["matcher"]
-        bucket = TokenBucket(settings.throttle_rate, settings.throttle_burst)
+        bucket = make_bucket(settings)
         dp.update.outer_middleware(Throttle(bucket, lambda text: matcher.ask(text).kind == "urgent"))
+        if isinstance(bucket, RedisTokenBucket):
+            dp.shutdown.register(bucket.close)
     dp.update.outer_middleware(PerUpdate(resources))
     dp.startup.register(set_commands)
 
@@ -71,6 +64,15 @@ def create_dispatcher(
     # Shutdown handlers run in order and aiogram's first closes the FSM storage: wait for handlers before that.
     dp.shutdown.handlers.insert(0, HandlerObject(callback=drain))
     return dp
+
+
+def make_bucket(settings: Settings) -> Bucket:
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url)
+        return RedisTokenBucket(redis, settings.redis_prefix, settings.throttle_rate, settings.throttle_burst)
+    return TokenBucket(settings.throttle_rate, settings.throttle_burst)
 
 
 async def set_commands(bot: Bot, ui: Any) -> None:

@@ -1,4 +1,4 @@
-"""Outer middlewares on every update: in-flight count, duplicate drop, per-user throttling, per-update resources."""
+"""Outer middlewares on every update: in-flight count, duplicate drop, per-update resources."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from aiogram import BaseMiddleware
-from aiogram.exceptions import TelegramAPIError
 from aiogram.types import TelegramObject, Update
 
 log = logging.getLogger(__name__)
@@ -113,56 +112,6 @@ class Dedup(BaseMiddleware):
             if forget is not None:
                 await forget(bot_id, event.update_id)
             raise
-
-
-class TokenBucket:
-    """Per-user token buckets, in this process's memory (several instances would need a shared one, e.g. Redis)."""
-
-    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate, self.burst, self.clock = rate, burst, clock
-        self._tokens: dict[int, tuple[float, float]] = {}
-        self._noted: dict[int, float] = {}
-
-    def take(self, key: int) -> Literal["ok", "note", "drop"]:
-        """ok: go on; note: drop it and tell the user once; drop: drop it silently."""
-        now = self.clock()
-        tokens, stamp = self._tokens.get(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + (now - stamp) * self.rate)
-        if len(self._tokens) > 10_000:  # forget users whose bucket is full again
-            self._tokens = {k: v for k, v in self._tokens.items() if v[0] + (now - v[1]) * self.rate < self.burst}
-        if tokens >= 1:
-            self._tokens[key] = (tokens - 1, now)
-            return "ok"
-        self._tokens[key] = (tokens, now)
-        # One note per flood: again only after a full bucket's worth of quiet time.
-        if now - self._noted.get(key, float("-inf")) < self.burst / self.rate:
-            return "drop"
-        self._noted[key] = now
-        return "note"
-
-
-class Throttle(BaseMiddleware):
-    """Slows one flooding user down without touching anyone else; urgent text is never dropped."""
-
-    def __init__(self, bucket: TokenBucket, is_urgent: Callable[[str], bool] = lambda _text: False) -> None:
-        self.bucket, self.is_urgent = bucket, is_urgent
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        if user is None or self.bucket.rate <= 0:
-            return await handler(event, data)
-        verdict = self.bucket.take(user.id)
-        text = event.message.text if isinstance(event, Update) and event.message else None
-        if verdict == "ok" or (text and self.is_urgent(text)):
-            return await handler(event, data)
-        log.info("user %s sends too fast: update %s dropped", user.id, getattr(event, "update_id", "?"))
-        chat = data.get("event_chat")
-        if verdict == "note" and chat is not None:
-            try:
-                await data["bot"].send_message(chat.id, data["renderer"].html("slow_down"))
-            except TelegramAPIError as err:  # the note is a courtesy; failing to send it changes nothing
-                log.warning("could not send the slow-down note to %s: %s", chat.id, err)
-        return None
 
 
 Resources = Callable[[dict[str, Any]], AbstractAsyncContextManager[Mapping[str, Any]]]

@@ -12,7 +12,8 @@ from aiogram.exceptions import TelegramServerError
 from aiogram.types import Message
 
 from bot.dispatcher import create_dispatcher
-from bot.middlewares import MemorySeenUpdates, TokenBucket
+from bot.middlewares import MemorySeenUpdates
+from bot.throttle import RedisTokenBucket, TokenBucket
 from tests.conftest import make_settings
 from tests.fakebot import DirectTelegram
 from tests.standins import StandInMatcher
@@ -64,17 +65,32 @@ async def test_seen_ids_are_kept_for_the_configured_hours_then_forgotten() -> No
     assert await seen.first_time(42, 5)
 
 
-def test_token_bucket_slows_one_user_and_notes_once_per_flood() -> None:
-    clock = Clock()
-    bucket = TokenBucket(rate=1.0, burst=5, clock=clock)
-    verdicts = [bucket.take(1) for _ in range(50)]
+async def check_bucket(bucket: Any, clock: Clock) -> None:
+    verdicts = [await bucket.take(1) for _ in range(50)]
     assert verdicts.count("ok") == 5 and verdicts.count("note") == 1
-    assert bucket.take(2) == "ok"  # another parent is not affected
+    assert await bucket.take(2) == "ok"  # another parent is not affected
     clock.now += 1.0
-    assert bucket.take(1) == "ok"  # refilled at the set rate
-    assert bucket.take(1) == "drop"  # still within the same flood: no second note
+    assert await bucket.take(1) == "ok"  # refilled at the set rate
+    assert await bucket.take(1) == "drop"  # still within the same flood: no second note
     clock.now += 10
-    assert [bucket.take(1) for _ in range(6)][-1] == "note"  # a new flood later gets a new note
+    assert [await bucket.take(1) for _ in range(6)][-1] == "note"  # a new flood later gets a new note
+
+
+async def test_token_bucket_slows_one_user_and_notes_once_per_flood() -> None:
+    clock = Clock()
+    await check_bucket(TokenBucket(rate=1.0, burst=5, clock=clock), clock)
+
+
+async def test_redis_token_bucket_does_the_same_across_instances(redis_url: str, redis_prefix: str) -> None:
+    from redis.asyncio import Redis
+
+    clock = Clock()
+    one, two = (RedisTokenBucket(Redis.from_url(redis_url), redis_prefix, 1.0, 5, clock) for _ in range(2))
+    assert [await one.take(9), await two.take(9), await one.take(9)] == ["ok"] * 3
+    assert [await two.take(9), await one.take(9), await two.take(9)] == ["ok", "ok", "note"]  # one bucket for both
+    await one.close()
+    await check_bucket(two, clock)  # user 1's bucket: the whole story on Redis
+    await two.close()
 
 
 async def test_flooding_user_is_slowed_while_another_is_answered() -> None:
