@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import database_url, make_engine, session_maker
-from bot.dedup import create_seen_updates
+from bot.dedup import RedisSeenUpdates, SeenUpdates, SQLSeenUpdates
 from bot.middlewares import Resources
 from bot.migrate import ensure_schema
 from bot.questions import QuestionLog
@@ -40,13 +41,21 @@ def session_per_update(engine: AsyncEngine) -> Resources:
     return open_session
 
 
+def seen_updates(settings: Settings, engine: AsyncEngine) -> SeenUpdates:
+    """bot.dedup's stores, keeping ids for SEEN_UPDATES_HOURS: Redis when REDIS_URL is set, else the database."""
+    keep = timedelta(hours=settings.seen_updates_hours)
+    if settings.redis_url:
+        return RedisSeenUpdates.from_url(settings.redis_url, settings.redis_prefix, keep)
+    return SQLSeenUpdates(engine, keep)
+
+
 @asynccontextmanager
 async def database_services(settings: Settings) -> AsyncIterator[dict[str, Any]]:
     """create_dispatcher() keywords backed by DATABASE_URL (and REDIS_URL); refuses an out-of-date schema."""
     engine = make_engine(database_url(settings))
     try:
         await ensure_schema(engine)  # SchemaError names `tongxing db upgrade`
-        seen = create_seen_updates(settings, engine)
+        seen = seen_updates(settings, engine)
         try:
             yield {
                 "storage": create_fsm_storage(settings, engine),
