@@ -167,6 +167,40 @@ def report_unanswered(
     unanswered_command(limit)
 
 
+@app.command("ask")
+def ask(
+    question: Annotated[str | None, typer.Argument(help="the question; without it, one per stdin line")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per question on stdout")] = False,
+) -> None:
+    """Answer a parent's question: the reply they would get, or JSON for tools and benchmarks."""
+    from bot.ask import json_lines, load_entries, load_matcher, render
+    from bot.render import Renderer
+    from checklist.content import ContentError, load_catalog
+    from checklist.lexicon import LexiconError
+
+    try:
+        matcher = load_matcher(load_catalog())
+        entries = load_entries()
+    except (LexiconError, ContentError) as err:
+        fail(str(err))
+    import gc
+
+    gc.freeze()  # what was built at start-up lives as long as the process: keep the collector off it
+    # Bytes in and out: questions are UTF-8 whatever the locale says, and a broken byte must not stop a batch.
+    out = sys.stdout.buffer
+    questions = [question] if question is not None else (raw.decode("utf-8", "replace") for raw in sys.stdin.buffer)
+    if as_json:
+        for line in json_lines(matcher, questions):
+            out.write((line + "\n").encode("utf-8"))
+        out.flush()
+        return
+    renderer = Renderer()
+    for i, text in enumerate(questions):
+        reply = render(matcher.ask(text.rstrip("\r\n")), renderer, entries)
+        out.write((("\n" if i else "") + reply + "\n").encode("utf-8"))
+    out.flush()
+
+
 def main() -> None:
     app()
 

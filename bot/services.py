@@ -42,28 +42,11 @@ class MemoryFeedback:
         self.records.append(FeedbackRecord(kind, scrub(question_text), entry_id, time.time()))
 
 
-@dataclass(frozen=True)
-class _Unknown:
-    kind: str = "unknown"
-    urgent: None = None
-    answer: None = None
-    candidates: tuple[()] = ()
-
-
-class NullMatcher:
-    """Stands in while checklist.matcher is missing: every question is honestly "don't know"."""
-
-    def ask(self, text: str) -> _Unknown:
-        return _Unknown()
-
-
 def load_matcher() -> Any:
-    try:
-        from checklist.matcher import Matcher
-    except ImportError:
-        log.warning("checklist.matcher is not available: questions get the don't-know reply")
-        return NullMatcher()
-    return Matcher.load()
+    """The ask engine over content/ (example questions, plus each entry's title and summary)."""
+    from bot.ask import load_matcher as load
+
+    return load(_catalog())
 
 
 def _catalog() -> Any:

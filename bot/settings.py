@@ -9,10 +9,6 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def default_data_dir() -> Path:
-    return Path.cwd() / "data"
-
-
 class Settings(BaseSettings):
     """Every setting of the bot; `tongxing --help` lists them with these descriptions."""
 
@@ -44,7 +40,7 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("tongxing", description="prefix of all Redis keys (several apps may share one)")
 
     def sqlite_path(self) -> Path:
-        return default_data_dir() / "tongxing.db"
+        return self.data_dir.resolve() / "tongxing.db"
 
 
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token

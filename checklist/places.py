@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz
 
 from checklist.content import District, Regions
+from checklist.normalize import normalize
 
 # Words people put around a place name ("我们现在住在渝北", "户口在四川南充那边").
 _LEAD = re.compile(r"^(?:我们|我家|我们家|我|家里|家|现在|目前|户口|户籍|老家|住在|住|在|是|属于|中国|中华人民共和国)+")
@@ -45,19 +45,9 @@ class Place:
 
 
 def clean(text: str) -> str:
-    text = _NOISE.sub("", _simplified(unicodedata.normalize("NFKC", text)[:200]))
+    """The one normaliser (width, invisibles, traditional → simplified), then the words around a place name."""
+    text = _NOISE.sub("", normalize(text, limit=200))
     return _TAIL.sub("", _LEAD.sub("", text))
-
-
-@cache
-def _converter():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _simplified(text: str) -> str:
-    return _converter().convert(text)
 
 
 class Gazetteer:

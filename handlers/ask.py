@@ -28,8 +28,10 @@ class Asked(Filter):
         return {"asked": result} if not self.kinds or result.kind in self.kinds else False
 
 
-async def on_urgent(message: Message, renderer: Renderer) -> None:
-    await message.reply(renderer.html("urgent"))
+async def on_urgent(message: Message, asked: AskResult, renderer: Renderer) -> None:
+    hit = asked.urgent
+    text = renderer.html("urgent", injured=bool(hit and hit.injured), self_harm=bool(hit and hit.self_harm))
+    await message.reply(text)
 
 
 async def on_question(
@@ -43,7 +45,7 @@ async def on_question(
         await feedback.record("clarify", message.text or "", None)
         await message.reply(renderer.html("clarify"), reply_markup=pick_kb(choices))
     elif asked.kind == "urgent":
-        await on_urgent(message, renderer)
+        await on_urgent(message, asked, renderer)
     elif asked.kind == "out_of_scope":
         await message.reply(renderer.html("out_of_scope"))
     else:

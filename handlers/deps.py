@@ -16,8 +16,14 @@ class Candidate(Protocol):
     score: float
 
 
+class UrgentHit(Protocol):
+    injured: bool  # → also 120
+    self_harm: bool  # → also 12355, said first
+
+
 class AskResult(Protocol):
     kind: str  # "urgent" | "answer" | "clarify" | "unknown" | "out_of_scope"
+    urgent: UrgentHit | None
     answer: int | None
     candidates: Sequence[Candidate]
 

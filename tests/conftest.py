@@ -14,22 +14,27 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import psycopg
 import pytest
 import redis
+import yaml
 from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.ask import load_matcher
 from bot.db import make_engine, session_maker
 from bot.dispatcher import create_dispatcher
 from bot.migrate import upgrade
 from bot.run import make_bot, run_polling
 from bot.services import MemoryFeedback
 from bot.settings import Settings
+from checklist.content import load_catalog
+from checklist.matcher import Matcher
 from tests.fakebot import DirectTelegram, FakeTelegram
 from tests.standins import StandInMatcher
 
@@ -180,7 +185,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def matcher() -> StandInMatcher:
+def standin() -> StandInMatcher:
+    """The keyword stand-in matcher: conversation tests control which branch the ask handler takes."""
     return StandInMatcher()
 
 
@@ -190,8 +196,8 @@ def feedback() -> MemoryFeedback:
 
 
 @pytest.fixture
-def dp(settings: Settings, matcher: StandInMatcher, feedback: MemoryFeedback) -> Dispatcher:
-    return create_dispatcher(settings, matcher=matcher, feedback=feedback)
+def dp(settings: Settings, standin: StandInMatcher, feedback: MemoryFeedback) -> Dispatcher:
+    return create_dispatcher(settings, matcher=standin, feedback=feedback)
 
 
 @pytest.fixture
@@ -230,13 +236,13 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 
 
 @pytest.fixture
-async def start_bot(fake: FakeTelegram, matcher: StandInMatcher, feedback: MemoryFeedback) -> AsyncIterator[StartBot]:
+async def start_bot(fake: FakeTelegram, standin: StandInMatcher, feedback: MemoryFeedback) -> AsyncIterator[StartBot]:
     """start_bot(**settings) runs `run_polling` (deleteWebhook, setMyCommands, getUpdates …) against `fake`."""
     running: list[RunningBot] = []
 
     async def start(**overrides: Any) -> RunningBot:
         settings = make_settings(bot_token="123456:TEST", telegram_api_base=fake.url, **overrides)
-        dp = create_dispatcher(settings, matcher=matcher, feedback=feedback)
+        dp = create_dispatcher(settings, matcher=standin, feedback=feedback)
         bot = make_bot(settings)
         task = asyncio.create_task(run_polling(settings, dp, bot, handle_signals=False))
         await fake.wait_for(lambda c: c.is_("getUpdates"), after=0)
@@ -246,3 +252,21 @@ async def start_bot(fake: FakeTelegram, matcher: StandInMatcher, feedback: Memor
     yield start
     for bot in running:
         await bot.stop()
+
+
+DATA = Path(__file__).parent / "data"
+CASES = Path(__file__).parent / "cases"
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def matcher() -> Matcher:
+    return load_matcher(load_catalog())
+
+
+@pytest.fixture(scope="session")
+def labelled() -> dict[str, Any]:
+    return load_yaml(DATA / "ask_labelled.yaml")

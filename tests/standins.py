@@ -13,7 +13,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class UrgentHit:
-    words: tuple[str, ...]
+    categories: tuple[str, ...]
+    injured: bool = False
+    self_harm: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,10 @@ class StandInMatcher:
 
     def ask(self, text: str) -> AskResult:
         self.asked.append(text)
-        danger = tuple(w for w in ("打我", "救命", "不想活") if w in text)
+        danger = tuple(w for w in ("打我", "救命", "不想活", "流血") if w in text)
         if danger:
-            return AskResult("urgent", urgent=UrgentHit(danger))
+            hit = UrgentHit(danger, injured="流血" in text, self_harm="不想活" in text)
+            return AskResult("urgent", urgent=hit)
         if "上学" in text or "小学" in text:
             return AskResult("answer", answer=3, candidates=(Candidate(3, 0.9),))
         if "医保" in text or "看病" in text:

@@ -77,7 +77,14 @@ async def test_urgent_text_gets_110_first(tg: DirectTelegram) -> None:
     mei = tg.user()
     await mei.send("他又打我的孩子了")
     text = mei.chat.last_message.text
-    assert text.startswith("如果孩子现在有危险，请马上打110") and "12355" in text
+    assert text.startswith("如果孩子现在有危险，请马上打 110") and "12355" in text
+
+
+async def test_urgent_reply_follows_the_hit_injured_and_self_harm(tg: DirectTelegram) -> None:
+    mei = tg.user()
+    await mei.send("孩子在流血 不想活了")
+    text = mei.chat.last_message.text
+    assert "请同时打 120" in text and "现在就打 12355" in text
 
 
 async def test_urgent_text_interrupts_any_form_state_while_other_text_is_left_to_the_form(tg: DirectTelegram) -> None:

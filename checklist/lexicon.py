@@ -1,0 +1,150 @@
+"""Strict loading of content/lexicon: jieba dictionary, synonyms, stop words, danger and out-of-scope patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MACRO = re.compile(r"\{([a-z_]+)\}")
+
+
+class LexiconError(Exception):
+    """A lexicon file is missing or invalid; the message names the file and the field."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Synonyms(Strict):
+    """`canonical: [variants]` at token level, and `fixes` (typo → right form) applied to the text itself."""
+
+    synonyms: dict[str, list[str]]
+    fixes: dict[str, str] = {}
+
+
+class DangerCategory(Strict):
+    patterns: list[str] = Field(min_length=1)
+
+
+class Urgent(Strict):
+    """Danger patterns per category; `{name}` expands a `vocab` alternation; `safe` is blanked out first."""
+
+    vocab: dict[str, str]
+    safe: list[str]
+    injured: list[str] = Field(min_length=1)
+    categories: dict[str, DangerCategory] = Field(min_length=1)
+
+
+class OutOfScope(Strict):
+    """Chit-chat patterns, and the words that show a question is about children or services at all."""
+
+    patterns: list[str]
+    domain: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            re.compile(pattern)
+        return value
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    dictionary: tuple[str, ...]  # jieba user-dictionary lines: "word [freq] [tag]"
+    synonyms: Synonyms
+    stopwords: frozenset[str]
+    urgent: Urgent
+    out_of_scope: OutOfScope
+
+    def canonical(self) -> dict[str, str]:
+        """variant → canonical, the canonical form mapping to itself."""
+        table = {}
+        for canon, variants in self.synonyms.synonyms.items():
+            table[canon] = canon
+            for variant in variants:
+                table[variant] = canon
+        return table
+
+
+def lexicon_dir() -> Path:
+    return Path(str(files("content"))) / "lexicon"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise LexiconError(f"{path}: cannot read: {err}") from err
+
+
+def _yaml(path: Path, model: type[Strict]) -> Any:
+    try:
+        data = yaml.load(_read(path), Loader=_Loader)
+    except yaml.YAMLError as err:
+        raise LexiconError(f"{path}: not valid YAML: {err}") from err
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise LexiconError(f"{path}: field {where}: {first['msg']}") from err
+
+
+def _lines(path: Path) -> tuple[str, ...]:
+    rows = (line.strip() for line in _read(path).splitlines())
+    return tuple(row for row in rows if row and not row.startswith("#"))
+
+
+def expand(pattern: str, vocab: dict[str, str]) -> str:
+    """Replace `{name}` by `(?:alternation)` from the vocab, so patterns stay readable."""
+    return _MACRO.sub(lambda m: f"(?:{vocab[m.group(1)]})", pattern)
+
+
+def _check_urgent(urgent: Urgent, path: Path) -> None:
+    """Compile each group as the detector will (re caches it); only on an error look for the pattern to blame."""
+    groups = {"safe": urgent.safe, "injured": urgent.injured}
+    groups |= {f"categories.{k}.patterns": v.patterns for k, v in urgent.categories.items()}
+    for field, patterns in groups.items():
+        try:
+            re.compile(union(patterns, urgent.vocab))
+            continue
+        except (KeyError, re.error):
+            pass
+        for pattern in patterns:
+            try:
+                re.compile(expand(pattern, urgent.vocab))
+            except KeyError as err:
+                raise LexiconError(f"{path}: field {field}: unknown vocab {err} in {pattern!r}") from err
+            except re.error as err:
+                raise LexiconError(f"{path}: field {field}: bad pattern {pattern!r}: {err}") from err
+
+
+def union(patterns: list[str], vocab: dict[str, str]) -> str:
+    """One alternation of all the patterns, each expanded."""
+    return "|".join(f"(?:{expand(p, vocab)})" for p in patterns)
+
+
+def load_lexicon(folder: Path | None = None) -> Lexicon:
+    folder = folder or lexicon_dir()
+    urgent = _yaml(folder / "urgent.yaml", Urgent)
+    _check_urgent(urgent, folder / "urgent.yaml")
+    for line in _lines(folder / "dictionary.txt"):
+        parts = line.split()
+        if len(parts) > 3 or (len(parts) > 1 and not parts[1].isdigit()):
+            raise LexiconError(f"{folder / 'dictionary.txt'}: bad line {line!r} (word [freq] [tag])")
+    return Lexicon(
+        dictionary=_lines(folder / "dictionary.txt"),
+        synonyms=_yaml(folder / "synonyms.yaml", Synonyms),
+        stopwords=frozenset(_lines(folder / "stopwords.txt")),
+        urgent=urgent,
+        out_of_scope=_yaml(folder / "out_of_scope.yaml", OutOfScope),
+    )

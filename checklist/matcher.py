@@ -1,0 +1,158 @@
+"""Question → checklist entry: normalise, urgency first, jieba + synonyms, then rapidfuzz and keyword scoring."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from checklist.lexicon import Lexicon, load_lexicon
+from checklist.normalize import LIMIT, normalize
+from checklist.scoring import Index, Tuning
+from checklist.urgency import Detector, UrgentHit
+
+Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
+_NOT_WORD = re.compile(r"[^\w.]+")
+# Danger may sit anywhere in a long story: urgency scans a larger window than matching does.
+URGENT_LIMIT = 4096
+CHOICE_SHARE = 0.6  # a choice scoring under 60% of the best one would only confuse
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    score: float  # 0–100
+
+
+@dataclass(frozen=True)
+class AskResult:
+    question: str
+    kind: Kind
+    urgent: UrgentHit | None
+    answer: int | None
+    candidates: tuple[Candidate, ...]
+
+    def choices(self, most: int = 3) -> tuple[int, ...]:
+        """The "did you mean" choices: up to `most` candidates not far below the best."""
+        if not self.candidates:
+            return ()
+        top = self.candidates[0].score
+        return tuple(c.id for c in self.candidates[:most] if c.score >= CHOICE_SHARE * top)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `tongxing ask --json` contract."""
+        return {
+            "question": self.question,
+            "urgent": self.urgent is not None,
+            "answer": self.answer,
+            "candidates": [{"id": c.id, "score": c.score} for c in self.candidates],
+        }
+
+
+class Matcher:
+    """Everything is built once (jieba, patterns, the index); `ask` only scores."""
+
+    def __init__(self, index: Index, lexicon: Lexicon, tokenizer: Any, tuning: Tuning | None = None) -> None:
+        self.index = index
+        self.lexicon = lexicon
+        self.tokenizer = tokenizer
+        self.tuning = tuning or Tuning()
+        self.detector = Detector(lexicon.urgent)
+        self.canonical = lexicon.canonical()
+        fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
+        self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
+        self._chitchat = re.compile("|".join(f"(?:{p})" for p in lexicon.out_of_scope.patterns) or r"(?!x)x")
+        self._domain = tuple(lexicon.out_of_scope.domain)
+
+    @classmethod
+    def build(
+        cls,
+        docs: Mapping[int, Sequence[str]],
+        lexicon: Lexicon,
+        keywords: Mapping[int, Sequence[str]] | None = None,
+        tuning: Tuning | None = None,
+    ) -> Matcher:
+        """From plain data: each entry's documents (examples, title, summary…) and optional keywords."""
+        from checklist.segment import cached_json, tokenizer
+
+        keywords = keywords or {}
+        domain = [line.split()[0] for line in lexicon.dictionary]
+        domain += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
+        domain += [normalize(k) for ks in keywords.values() for k in ks]
+        shell = cls(Index({}, {}), lexicon, tokenizer(domain), tuning)
+
+        def tokenize() -> list[dict[str, list[list[str]]]]:
+            return [
+                {str(e): [shell.tokens(normalize(d)) for d in ds] for e, ds in table.items()}
+                for table in (docs, keywords)
+            ]
+
+        parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
+        # The key covers all that shapes tokens (sets sorted: their repr changes with hash randomisation).
+        parts += [repr(lexicon.dictionary), repr(sorted(lexicon.stopwords)), lexicon.synonyms.model_dump_json()]
+        parts.append(Path(__file__).read_text(encoding="utf-8"))
+        tok_docs, tok_keys = cached_json(parts, tokenize)
+        shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
+        return shell
+
+    @classmethod
+    def load(cls, folder: Path | None = None, extra: Mapping[int, Sequence[str]] | None = None) -> Matcher:
+        """From content/: questions/NN.yaml (examples, keywords) and lexicon/; `extra` adds documents per entry
+        (e.g. each entry's title and summary from checklist.content)."""
+        from checklist.questions import load_questions
+
+        questions = load_questions(folder / "questions" if folder else None)
+        lexicon = load_lexicon(folder / "lexicon" if folder else None)
+        docs = {q.id: [*q.examples, *(extra or {}).get(q.id, ())] for q in questions}
+        return cls.build(docs, lexicon, {q.id: list(q.keywords) for q in questions})
+
+    def tokens(self, normalized: str) -> list[str]:
+        """jieba tokens of a normalised text, typos fixed, mapped to canonical words, stop words out."""
+        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        text = _NOT_WORD.sub(" ", text)
+        out = []
+        for word in self.tokenizer.cut(text, HMM=False):
+            for token in self._split(word.strip()):
+                token = self.canonical.get(token, token)
+                if token and token not in self.lexicon.stopwords:
+                    out.append(token)
+        return list(dict.fromkeys(out))
+
+    def _split(self, word: str) -> list[str]:
+        """A word we know stays whole; another long word also yields its dictionary sub-words (如 打游戏 → 游戏)."""
+        if len(word) <= 2 or word in self.canonical:
+            return [word]
+        freq = self.tokenizer.FREQ
+        subs = [word[i : i + n] for n in (2, 3) for i in range(len(word) - n + 1) if n < len(word)]
+        return [w for w in subs if freq.get(w)] + [word]
+
+    def candidates(self, normalized: str) -> tuple[Candidate, ...]:
+        return tuple(Candidate(e, round(s, 1)) for e, s in self.index.score(self.tokens(normalized), self.tuning))
+
+    def ask(self, text: str) -> AskResult:
+        """One reply for any string; never raises."""
+        question = text if isinstance(text, str) else ""
+        wide = normalize(question, URGENT_LIMIT)
+        urgent = self.detector.detect(wide)
+        normalized = normalize(wide, LIMIT)
+        cands = self.candidates(normalized)
+        kind, answer = self._decide(normalized, cands)
+        if urgent is not None:
+            return AskResult(question, "urgent", urgent, answer if kind == "answer" else None, cands)
+        return AskResult(question, kind, None, answer, cands)
+
+    def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
+        t = self.tuning
+        best = cands[0].score if cands else 0.0
+        second = cands[1].score if len(cands) > 1 else 0.0
+        chitchat = bool(self._chitchat.search(normalized))
+        domain = any(w in normalized for w in self._domain)
+        if chitchat and not domain:
+            return "out_of_scope", None
+        if best >= t.answer and best - second >= t.gap:
+            return "answer", cands[0].id
+        if best >= t.clarify:
+            return "clarify", None
+        return ("unknown", None) if domain else ("out_of_scope", None)
