@@ -41,14 +41,16 @@ class Console:
         if call.method.lower() not in SHOWN or not isinstance(call.result, dict):
             return
         message = call.result
-        lines = [message.get("text", "")]
+        # Only the keyboard changed (e.g. the rating buttons went): the text is on screen already.
+        lines = [] if call.method.lower() == "editmessagereplymarkup" else [message.get("text", "")]
         buttons = [b for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
         lines += [f"  [{n}] {b['text']}" for n, b in enumerate(buttons, 1)]
         if buttons:  # numbers press the buttons of the latest message that has any
             self.buttons, self.button_message = buttons, message
         elif self.button_message and self.button_message["message_id"] == message["message_id"]:
             self.buttons, self.button_message = [], None
-        print("\n".join(lines) + "\n", file=self.out, flush=True)
+        if lines:
+            print("\n".join(lines) + "\n", file=self.out, flush=True)
 
     def _update(self, line: str) -> dict[str, Any]:
         if line.isdigit() and self.button_message and 1 <= int(line) <= len(self.buttons):

@@ -84,3 +84,12 @@ def test_console_in_a_terminal_prompts_and_presses_buttons(tmp_path: Path) -> No
         proc.wait()
         os.close(master)
     assert "Traceback" not in proc.stderr.read().decode()  # type: ignore[union-attr]
+
+
+async def test_console_does_not_repeat_a_message_when_only_its_buttons_go() -> None:
+    dp = create_dispatcher(make_settings(), matcher=StandInMatcher(), throttle=False)
+    out = io.StringIO()
+    console = Console(dp, out)
+    await console.say("孩子能在这边上小学吗")
+    await console.say("1")
+    assert out.getvalue().count("附件清单第3项") == 1 and "! 谢谢反馈" in out.getvalue()
