@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -21,11 +22,15 @@ log = logging.getLogger(__name__)
 
 
 def make_storage(settings: Settings) -> BaseStorage:
-    """Redis when REDIS_URL is set (several instances share FSM state), else memory."""
+    """Without a database (console, tests): Redis as bot.storage sets it up when REDIS_URL is set, else memory."""
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from bot.storage import TtlRedisStorage, dump_fsm_data, redis_key_builder
 
-        return RedisStorage.from_url(settings.redis_url)
+        ttl = timedelta(days=settings.fsm_ttl_days)
+        builder = redis_key_builder(settings)
+        return TtlRedisStorage.from_url(
+            settings.redis_url, key_builder=builder, state_ttl=ttl, data_ttl=ttl, json_dumps=dump_fsm_data
+        )
     return MemoryStorage()
 
 

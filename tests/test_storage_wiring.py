@@ -26,7 +26,7 @@ async def test_with_redis_a_second_instance_sees_the_state_and_urgent_text_still
     first, second = (create_dispatcher(settings, matcher=StandInMatcher()) for _ in range(2))
     assert isinstance(first.storage, RedisStorage)
     user_id = 10_000_000 + uuid.uuid4().int % 1_000_000  # a fresh key: nothing left over from earlier runs
-    key = StorageKey(bot_id=42, chat_id=user_id, user_id=user_id)
+    key = StorageKey(bot_id=42, chat_id=user_id, user_id=user_id)  # under this test's own key prefix
     try:
         await FSMContext(first.storage, key).set_state("Assess:asking")
         tg = DirectTelegram(second)
