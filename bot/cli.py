@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.settings import settings_help
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 app = typer.Typer(
     add_completion=False,
@@ -32,11 +36,71 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def load_settings() -> Settings:
+    """Settings from the environment and .env; a bad value is one clear line, not a traceback."""
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as err:
+        first = err.errors()[0]
+        fail(f"setting {'.'.join(str(p) for p in first['loc']).upper()}: {first['msg']}")
+        raise  # unreachable: fail() exits
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
 @app.callback(invoke_without_command=True)
 def root(ctx: typer.Context) -> None:
     """Without a subcommand: run the bot (a console chat when BOT_TOKEN is not set)."""
-    if ctx.invoked_subcommand is None:
-        print(ctx.get_help())
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = load_settings()
+    if settings.bot_token is None:
+        from bot.console import run_console
+
+        setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
+        run_console(settings)
+    else:
+        serve(webhook=False)
+
+
+@app.command("serve")
+def serve(
+    webhook: Annotated[
+        bool, typer.Option("--webhook", help="receive updates on WEBHOOK_URL instead of polling")
+    ] = False,
+) -> None:
+    """Run the bot on Telegram: long polling, or a webhook server (WEBHOOK_URL, WEBHOOK_SECRET, port)."""
+    import asyncio
+
+    from bot.settings import webhook_problem
+
+    settings = load_settings()
+    if settings.bot_token is None:
+        fail("BOT_TOKEN is not set (without it, run `tongxing` for the console chat)")
+    if webhook and (problem := webhook_problem(settings)):
+        fail(problem)  # checked before importing aiogram, which takes seconds
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    from bot.migrate import SchemaError
+    from bot.run import serve_telegram
+
+    setup_logging(settings.log_level)
+    try:
+        asyncio.run(serve_telegram(settings, webhook))
+    except SchemaError as err:
+        fail(str(err))
+    except TelegramUnauthorizedError:
+        fail("Telegram rejected BOT_TOKEN (Unauthorized): check the token from @BotFather")
+    except TelegramNetworkError as err:
+        fail(f"cannot reach the Bot API ({settings.telegram_api_base or 'api.telegram.org'}): {err}")
 
 
 @content_app.command("check")

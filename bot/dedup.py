@@ -53,6 +53,12 @@ class SQLSeenUpdates:
         async with self._engine.begin() as conn:
             return (await conn.execute(stmt)).first() is not None
 
+    async def forget(self, bot_id: int, update_id: int) -> None:
+        """Handling failed: let Telegram's next delivery of this update be handled (webhook mode answers 500)."""
+        where = (_TABLE.c.bot_id == bot_id) & (_TABLE.c.update_id == update_id)
+        async with self._engine.begin() as conn:
+            await conn.execute(delete(_TABLE).where(where))
+
     async def purge(self) -> int:
         async with self._engine.begin() as conn:
             result = await conn.execute(delete(_TABLE).where(_TABLE.c.seen_at <= self._clock() - self._keep))
@@ -77,6 +83,9 @@ class RedisSeenUpdates:
     async def first_time(self, bot_id: int, update_id: int) -> bool:
         key = f"{self._prefix}:{bot_id}:{update_id}"
         return bool(await self._redis.set(key, b"1", nx=True, ex=self._keep))
+
+    async def forget(self, bot_id: int, update_id: int) -> None:
+        await self._redis.delete(f"{self._prefix}:{bot_id}:{update_id}")
 
     async def purge(self) -> int:
         return 0  # keys expire on their own

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import Field, SecretStr
@@ -24,6 +25,10 @@ class Settings(BaseSettings):
     webhook_host: str = Field("0.0.0.0", description="address the webhook server listens on")
     webhook_port: int = Field(8080, description="port the webhook server listens on")
     log_level: str = Field("INFO", description="logging level")
+    throttle_rate: float = Field(1.0, ge=0, description="messages per second one user may send on average (0: off)")
+    throttle_burst: int = Field(10, ge=1, description="messages one user may send at once before being slowed")
+    shutdown_grace: float = Field(20.0, ge=0, description="seconds SIGTERM waits for updates being handled")
+    seen_updates_hours: float = Field(48.0, ge=24, description="hours an update_id is remembered to drop repeats")
     data_dir: Path = Field(Path("data"), description="folder for the SQLite file, the dev key file and backups")
     encryption_keys: SecretStr | None = Field(
         None, description="Fernet keys for data at rest, comma-separated, newest first (tongxing keys rotate)"
@@ -64,6 +69,23 @@ class Settings(BaseSettings):
 
     def sqlite_path(self) -> Path:
         return self.data_dir.resolve() / "tongxing.db"
+
+
+SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def webhook_problem(settings: Settings) -> str | None:
+    """Why webhook mode must not start, or None."""
+    if settings.bot_token is None:
+        return "BOT_TOKEN is not set"
+    if not settings.webhook_url:
+        return "WEBHOOK_URL is not set (the public HTTPS address Telegram posts updates to)"
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        return "WEBHOOK_SECRET is not set: without it anyone could post fake updates (aiogram accepts all)"
+    if not SECRET_FORMAT.match(secret):
+        return "WEBHOOK_SECRET may use only A-Z, a-z, 0-9, _ and - (1 to 256 characters)"
+    return None
 
 
 def settings_help() -> str:

@@ -1,1 +1,24 @@
 """aiogram routers: thin handlers that parse an update, call a service, render a template and answer."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import ask, browse, coming, misc, start
+
+
+def routers(config: object = None) -> list[Router]:
+    """Fresh routers each call (a Router can be attached to one Dispatcher only), in the order they must match.
+
+    Groups first (commands only there), then urgent text, which must win in every state, then the features,
+    free-text questions (outside forms) and the catch-all replies last. `config` is for scope filters to come.
+    """
+    return [
+        misc.group_router(),
+        ask.urgent_router(),
+        start.router(),
+        coming.router(),
+        browse.router(),
+        ask.router(),
+        misc.router(),
+    ]

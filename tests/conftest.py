@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database per test (SQLite file or own PostgreSQL schema), engine, Redis.
+"""Shared fixtures: settings and stand-in services, fake Telegrams, a migrated database per test, Redis.
 
 PostgreSQL and Redis tests skip with the reason when the server is unreachable, and fail instead when CI=true.
 Servers: TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) and TEST_REDIS_URL (default
@@ -8,9 +8,11 @@ runs can share one server.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import psycopg
 import pytest
 import redis
 import yaml
+from aiogram import Bot, Dispatcher
 from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,9 +30,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.ask import load_matcher
 from bot.crypto import Keyring, configure
 from bot.db import make_engine, session_maker
+from bot.dispatcher import create_dispatcher
 from bot.migrate import upgrade
+from bot.run import make_bot, run_polling
+from bot.services import MemoryFeedback
+from bot.settings import Settings
 from checklist.content import load_catalog
 from checklist.matcher import Matcher
+from tests.fakebot import DirectTelegram, FakeTelegram
+from tests.standins import StandInMatcher
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -159,6 +168,92 @@ def redis_prefix(redis_server: str) -> Iterator[str]:
 def redis_url(redis_server: str, redis_prefix: str) -> str:
     """The Redis URL; use it with the `redis_prefix` fixture, whose keys are cleaned up after the test."""
     return redis_server
+
+
+# -- the bot: settings, stand-in services, fake Telegrams ------------------------------------------------------
+def make_settings(**overrides: Any) -> Settings:
+    """Settings from arguments only: no .env file and no BOT_TOKEN from the developer's shell.
+
+    Throttling is off unless a test turns it on: conversation tests click faster than any parent.
+    """
+    values: dict[str, Any] = {"bot_token": None, "redis_url": None, "telegram_api_base": None, "throttle_rate": 0}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def standin() -> StandInMatcher:
+    """The keyword stand-in matcher: conversation tests control which branch the ask handler takes."""
+    return StandInMatcher()
+
+
+@pytest.fixture
+def feedback() -> MemoryFeedback:
+    return MemoryFeedback()
+
+
+@pytest.fixture
+def dp(settings: Settings, standin: StandInMatcher, feedback: MemoryFeedback) -> Dispatcher:
+    return create_dispatcher(settings, matcher=standin, feedback=feedback)
+
+
+@pytest.fixture
+def tg(dp: Dispatcher) -> DirectTelegram:
+    return DirectTelegram(dp)
+
+
+@dataclass
+class RunningBot:
+    """The bot's real polling loop against the fake Bot API server, in this test's event loop."""
+
+    tg: FakeTelegram
+    dp: Dispatcher
+    bot: Bot
+    task: asyncio.Task[None]
+
+    async def settled(self) -> None:
+        """Every queued update taken and fully handled: the moment to assert that something did NOT happen."""
+        await self.tg.wait_polled()
+        await asyncio.wait_for(self.dp["inflight"].wait_idle(), 10)
+
+    async def stop(self) -> None:
+        if not self.task.done():
+            await self.dp.stop_polling()
+        await self.task
+
+
+StartBot = Callable[..., Awaitable[RunningBot]]
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    tg = await FakeTelegram().start()
+    yield tg
+    await tg.stop()
+
+
+@pytest.fixture
+async def start_bot(fake: FakeTelegram, standin: StandInMatcher, feedback: MemoryFeedback) -> AsyncIterator[StartBot]:
+    """start_bot(**settings) runs `run_polling` (deleteWebhook, setMyCommands, getUpdates …) against `fake`."""
+    running: list[RunningBot] = []
+
+    async def start(**overrides: Any) -> RunningBot:
+        settings = make_settings(bot_token="123456:TEST", telegram_api_base=fake.url, **overrides)
+        dp = create_dispatcher(settings, matcher=standin, feedback=feedback)
+        bot = make_bot(settings)
+        task = asyncio.create_task(run_polling(settings, dp, bot, handle_signals=False))
+        await fake.wait_for(lambda c: c.is_("getUpdates"), after=0)
+        running.append(RunningBot(fake, dp, bot, task))
+        return running[-1]
+
+    yield start
+    for bot in running:
+        await bot.stop()
 
 
 DATA = Path(__file__).parent / "data"

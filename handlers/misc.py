@@ -1,0 +1,66 @@
+"""Everything else gets a clear reply: non-text messages, unknown commands, edits, stale buttons; groups: commands."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.types import CallbackQuery, Message
+
+from handlers.deps import Renderer
+
+NON_TEXT = (
+    F.sticker | F.photo | F.voice | F.audio | F.video | F.video_note | F.animation | F.document | F.location | F.contact
+)
+
+
+async def on_non_text(message: Message, renderer: Renderer) -> None:
+    await message.answer(renderer.html("non_text", kind=message.content_type.value))
+
+
+async def on_unknown_command(message: Message, renderer: Renderer) -> None:
+    await message.answer(renderer.html("unknown_command"))
+
+
+async def on_other(message: Message, renderer: Renderer) -> None:
+    await message.answer(renderer.html("non_text", kind="other"))
+
+
+async def on_edited(message: Message, renderer: Renderer) -> None:
+    await message.answer(renderer.html("edited"))
+
+
+async def on_stale_button(query: CallbackQuery, renderer: Renderer) -> None:
+    await query.answer(renderer.text("not_found"), show_alert=True)
+
+
+async def ignore(message: Message) -> None:
+    """Said in a group, not to the bot: taken so that no catch-all answers it, and left alone."""
+
+
+async def on_group_command(message: Message, bot: Bot, renderer: Renderer) -> None:
+    """In groups the bot answers commands only, and only its own (/start@thisbot or a bare /start)."""
+    command = (message.text or "").split()[0]
+    if "@" in command and command.split("@", 1)[1].lower() != ((await bot.me()).username or "").lower():
+        return
+    await message.reply(renderer.html("group_only"))
+
+
+def group_router() -> Router:
+    r = Router(name="groups")
+    r.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    r.message.register(on_group_command, F.text.startswith("/"))
+    r.message.register(ignore)
+    r.edited_message.filter(F.chat.type.in_({"group", "supergroup"}))
+    r.edited_message.register(ignore)
+    return r
+
+
+def router() -> Router:
+    r = Router(name="misc")
+    r.message.filter(F.chat.type == "private")
+    r.message.register(on_non_text, NON_TEXT)
+    r.message.register(on_unknown_command, F.text.startswith("/"))
+    r.message.register(on_other)
+    r.edited_message.filter(F.chat.type == "private")
+    r.edited_message.register(on_edited)
+    r.callback_query.register(on_stale_button)
+    return r

@@ -1,0 +1,116 @@
+"""Callback data factories and inline keyboards shared by the feature routers (labels from content/bot.yaml)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from checklist.content import Catalog, Entry, Group
+from checklist.ui import UI
+
+
+# Short ASCII prefixes keep every callback under Telegram's 64 bytes; handlers re-check every value.
+class MenuCb(CallbackData, prefix="mn"):
+    action: str
+
+
+class GroupsCb(CallbackData, prefix="ls"):
+    pass
+
+
+class GroupCb(CallbackData, prefix="gr"):
+    key: str
+
+
+class EntryCb(CallbackData, prefix="en"):
+    id: int
+
+
+class PickCb(CallbackData, prefix="pk"):
+    id: int
+
+
+class FeedbackCb(CallbackData, prefix="fb"):
+    useful: bool
+    id: int
+
+
+def menu_kb(ui: UI) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for action in ("ask", "assess", "list", "qiuzhu"):
+        kb.button(text=getattr(ui.buttons, action), callback_data=MenuCb(action=action))
+    return kb.adjust(2).as_markup()
+
+
+def groups_kb(catalog: Catalog) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for group in catalog.groups:
+        kb.button(text=f"{group.name} ({len(group.entries)})", callback_data=GroupCb(key=group.key))
+    return kb.adjust(2).as_markup()
+
+
+def group_kb(entries: Iterable[Entry], ui: UI) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for entry in entries:
+        kb.button(text=f"{entry.id}. {entry.title}", callback_data=EntryCb(id=entry.id))
+    kb.button(text=ui.buttons.back_to_groups, callback_data=GroupsCb())
+    return kb.adjust(1).as_markup()
+
+
+def entry_kb(group: Group, ui: UI) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=f"{ui.buttons.back_to_group}{group.name}", callback_data=GroupCb(key=group.key))
+    kb.button(text=ui.buttons.back_to_groups, callback_data=GroupsCb())
+    return kb.adjust(1).as_markup()
+
+
+def feedback_kb(entry_id: int, ui: UI) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=ui.buttons.useful, callback_data=FeedbackCb(useful=True, id=entry_id))
+    kb.button(text=ui.buttons.useless, callback_data=FeedbackCb(useful=False, id=entry_id))
+    return kb.adjust(2).as_markup()
+
+
+def pick_kb(entries: Iterable[Entry]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for entry in entries:
+        kb.button(text=entry.title, callback_data=PickCb(id=entry.id))
+    return kb.adjust(1).as_markup()
+
+
+def after_unknown_kb(ui: UI) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=ui.buttons.list, callback_data=MenuCb(action="list"))
+    kb.button(text=ui.buttons.qiuzhu, callback_data=MenuCb(action="qiuzhu"))
+    return kb.adjust(2).as_markup()
+
+
+def group_of(catalog: Catalog, entry: Entry) -> Group:
+    return next(g for g in catalog.groups if entry.id in g.entries)
+
+
+def find_entry(catalog: Catalog, entry_id: int) -> Entry | None:
+    """A callback's id, re-checked: buttons can be forged."""
+    return next((e for e in catalog.entries if e.id == entry_id), None)
+
+
+def find_group(catalog: Catalog, key: str) -> Group | None:
+    return next((g for g in catalog.groups if g.key == key), None)
+
+
+async def show(query: CallbackQuery, bot: Bot, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Replace the pressed message in place (browsing feels like turning pages); send anew if it can't be edited."""
+    if isinstance(query.message, Message):
+        try:
+            await query.message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest as err:
+            if "not modified" in err.message:  # pressed the same button twice: nothing to change
+                return
+    chat_id = query.message.chat.id if query.message else query.from_user.id
+    await bot.send_message(chat_id, text, reply_markup=markup)
