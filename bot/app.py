@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import database_url, make_engine, session_maker
 from bot.dedup import RedisSeenUpdates, SeenUpdates, SQLSeenUpdates
+from bot.ledger_wiring import make_ledger
 from bot.middlewares import Resources
 from bot.migrate import ensure_schema
 from bot.questions import QuestionLog
@@ -25,8 +26,9 @@ class ScrubbedQuestionLog:
     def __init__(self, log: QuestionLog) -> None:
         self.log = log
 
-    async def record(self, kind: str, question_text: str, entry_id: int | None) -> None:
-        await self.log.record(kind, scrub(question_text), entry_id)
+    async def record(self, kind: str, question_text: str, entry_id: int | None, asker: str | None = None) -> None:
+        """`asker`: keyring().pseudonym("asker", user_id), so /forget can delete the user's questions too."""
+        await self.log.record(kind, scrub(question_text), entry_id, asker)
 
 
 def session_per_update(engine: AsyncEngine) -> Resources:
@@ -57,8 +59,10 @@ async def database_services(settings: Settings) -> AsyncIterator[dict[str, Any]]
         await ensure_schema(engine)  # SchemaError names `tongxing db upgrade`
         seen = seen_updates(settings, engine)
         try:
+            storage = create_fsm_storage(settings, engine)
             yield {
-                "storage": create_fsm_storage(settings, engine),
+                "storage": storage,
+                "ledger": make_ledger(settings, engine, storage),
                 "seen": seen,
                 "resources": session_per_update(engine),
                 "feedback": ScrubbedQuestionLog(QuestionLog(engine)),

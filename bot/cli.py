@@ -51,9 +51,12 @@ def load_settings() -> Settings:
 
 
 def setup_logging(level: str) -> None:
+    from bot.logsafe import install
+
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    install()  # a safety net: phone numbers, ids and Chinese text are redacted from every log line
 
 
 @app.callback(invoke_without_command=True)
@@ -64,9 +67,15 @@ def root(ctx: typer.Context) -> None:
     settings = load_settings()
     if settings.bot_token is None:
         from bot.console import run_console
+        from bot.ledger_wiring import configure_keys
+        from bot.migrate import SchemaError
 
         setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
-        run_console(settings)
+        configure_keys(settings)
+        try:
+            run_console(settings)
+        except SchemaError as err:
+            fail(str(err))
     else:
         serve(webhook=False)
 
@@ -89,10 +98,12 @@ def serve(
         fail(problem)  # checked before importing aiogram, which takes seconds
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
+    from bot.ledger_wiring import configure_keys
     from bot.migrate import SchemaError
     from bot.run import serve_telegram
 
     setup_logging(settings.log_level)
+    configure_keys(settings)
     try:
         asyncio.run(serve_telegram(settings, webhook))
     except SchemaError as err:

@@ -40,6 +40,8 @@ class Console:
             print(f"  ! {call.params['text']}", file=self.out, flush=True)
         if call.method.lower() not in SHOWN or not isinstance(call.result, dict):
             return
+        if call.result.get("chat", {}).get("id") != PARENT["id"]:
+            return  # notifications to child directors' chats are not the parent's to read
         message = call.result
         # Only the keyboard changed (e.g. the rating buttons went): the text is on screen already.
         lines = [] if call.method.lower() == "editmessagereplymarkup" else [message.get("text", "")]
@@ -87,6 +89,23 @@ class Console:
             await self.bot.session.close()
 
 
+async def _chat(console: Console, inp: TextIO) -> None:
+    await console.run(inp, console.dp["renderer"].text("console_banner"))
+
+
+async def _chat_on_database(settings: Any, inp: TextIO, out: TextIO) -> None:
+    from bot.app import database_services
+    from bot.db import database_url
+    from bot.dispatcher import create_dispatcher
+    from bot.migrate import current_revision, upgrade
+
+    url = database_url(settings)
+    if not settings.database_url and current_revision(url) is None:
+        await asyncio.to_thread(upgrade, url)  # the try-it path: nothing to install, nothing to run first
+    async with database_services(settings) as db:
+        await _chat(Console(create_dispatcher(settings, throttle=False, **db), out), inp)
+
+
 class LineReader:
     """Reads one line when asked, in a daemon thread: Ctrl-C never waits for a blocked input() to return."""
 
@@ -124,13 +143,12 @@ def read_line(inp: TextIO) -> str | None:
 
 
 def run_console(settings: Any, dp: Dispatcher | None = None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
-    """`tongxing` without BOT_TOKEN: a chat in the terminal; throttling is off (one person, maybe a script)."""
-    from bot.dispatcher import create_dispatcher
+    """`tongxing` without BOT_TOKEN: a chat in the terminal; throttling is off (one person, maybe a script).
 
-    dp = dp or create_dispatcher(settings, throttle=False)
-    console = Console(dp, out)
-    banner = dp["renderer"].text("console_banner")
+    Without a given Dispatcher it runs on the database (help requests need the ledger): a fresh default SQLite
+    file is migrated on the spot, any other out-of-date schema raises SchemaError naming `tongxing db upgrade`.
+    """
     try:
-        asyncio.run(console.run(inp, banner))
+        asyncio.run(_chat(Console(dp, out), inp) if dp else _chat_on_database(settings, inp, out))
     except KeyboardInterrupt:
         print(file=out)

@@ -7,6 +7,7 @@ import hmac
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ class Keyring:
 
 
 _current: Keyring | None = None
+_loader: Callable[[], Keyring] | None = None
 
 
 def configure(keyring: Keyring) -> None:
@@ -64,7 +66,16 @@ def configure(keyring: Keyring) -> None:
     _current = keyring
 
 
+def configure_lazily(loader: Callable[[], Keyring]) -> None:
+    """Load the keys only when something first needs them (a migration with nothing to encrypt needs none)."""
+    global _loader
+    _loader = loader
+
+
 def keyring() -> Keyring:
+    global _current
+    if _current is None and _loader is not None:
+        _current = _loader()
     if _current is None:
         raise KeysError("encryption keys are not configured (call bot.crypto.configure at start-up)")
     return _current

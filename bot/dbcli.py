@@ -41,6 +41,9 @@ def _database_errors(url: str) -> Iterator[None]:
 
 
 def upgrade_command() -> None:
+    from bot.ledger_wiring import configure_keys
+
+    configure_keys(Settings(), lazily=True)  # migration 0003 encrypts existing drafts, if there are any
     url = _url()
     with _database_errors(url):
         before = current_revision(url)

@@ -62,6 +62,10 @@ def create_dispatcher(
             dp.shutdown.register(bucket.close)
     dp.update.outer_middleware(PerUpdate(resources))
     dp.startup.register(set_commands)
+    if "ledger" in services:  # the outbox sender and the reminder/purge timer run with the bot
+        from bot.ledger_wiring import install
+
+        install(dp, services["ledger"])
 
     async def drain() -> None:
         await inflight.drain(settings.shutdown_grace)

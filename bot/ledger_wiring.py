@@ -7,7 +7,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.crypto import configure, load_keyring
+from bot.crypto import configure, configure_lazily, load_keyring
 
 if TYPE_CHECKING:
     from aiogram import Bot, Dispatcher
@@ -22,11 +22,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def configure_keys(settings: Settings) -> None:
+def configure_keys(settings: Settings, lazily: bool = False) -> None:
     """ENCRYPTION_KEYS / PSEUDONYM_KEY (or the dev key file in DATA_DIR) for every encrypted column."""
     keys = settings.encryption_keys.get_secret_value() if settings.encryption_keys else None
     pseudonym = settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None
-    configure(load_keyring(keys, pseudonym, settings.data_dir))
+    if lazily:
+        configure_lazily(lambda: load_keyring(keys, pseudonym, settings.data_dir))
+    else:
+        configure(load_keyring(keys, pseudonym, settings.data_dir))
 
 
 def make_ledger(
