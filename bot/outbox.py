@@ -62,8 +62,9 @@ class RateLimiter:
     async def wait(self, chat_id: int) -> None:
         async with self._lock:
             now = self.clock()
-            slot = max(now, self._next, self._next_chat[chat_id])
-            self._next, self._next_chat[chat_id] = slot + self.gap, slot + self.chat_interval
+            overall = max(now, self._next)  # the global slot is taken now, even if this chat must wait longer,
+            slot = max(overall, self._next_chat[chat_id])  # so one slow chat never holds up the others
+            self._next, self._next_chat[chat_id] = overall + self.gap, slot + self.chat_interval
             if len(self._next_chat) > 10_000:  # forget chats whose slot has passed
                 self._next_chat = defaultdict(float, {k: v for k, v in self._next_chat.items() if v > now})
         if slot > now:

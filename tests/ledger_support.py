@@ -80,3 +80,42 @@ async def standard_world(ledger: LedgerService) -> World:
     await w.hire("district_a", 9103, "渝北区", Role.SUPERVISOR)
     await w.hire("director_b", 9201, "江北区/观音桥街道/建新社区")
     return w
+
+
+class NoSleep:
+    """A RateLimiter's sleep that only records how long it would have waited (tests never sleep)."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def api_bot(url: str) -> Any:
+    """A Bot talking HTTP to the fake Bot API (no retry middleware: the sender's own handling is tested)."""
+    from aiogram import Bot
+    from aiogram.client.default import DefaultBotProperties
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.enums import ParseMode
+
+    session = AiohttpSession(api=TelegramAPIServer.from_base(url))
+    return Bot("42:TEST", session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def sender_for(ledger: LedgerService, bot: Any) -> Any:
+    from bot.outbox import OutboxSender, RateLimiter
+
+    return OutboxSender(ledger, bot, limiter=RateLimiter(25, 1.0, sleep=NoSleep()))
+
+
+async def drain(sender: Any, passes: int = 10) -> int:
+    """Run sending passes until one finds nothing due; returns how many rows were handled."""
+    total = 0
+    for _ in range(passes):
+        handled = await sender.send_due()
+        total += handled
+        if handled == 0:
+            return total
+    return total
