@@ -71,6 +71,8 @@ class FamilyMixin(FilingMixin, ReferralMixin):
                     open_refs.append(case.reference)
                     await self._tell_staff_forgotten(tx, case)
                 await anonymise(tx, case)
+                waiting = update(Referral).where(col(Referral.case_id) == case.id, Referral.status == "awaiting")
+                await tx.session.exec(waiting.values(status=RefStatus.DECLINED.value, updated_at=tx.now))
                 tx.audit(actor, "forget", case=case)
             outbox = await self._erase_rows(tx, family, telegram_id)
             fsm = (await tx.session.exec(delete(FsmState).where(col(FsmState.user_id) == telegram_id))).rowcount
