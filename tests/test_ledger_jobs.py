@@ -69,12 +69,12 @@ async def test_visits_are_reminded_once_and_overdue_ones_escalate(
 async def test_a_missed_first_visit_reaches_the_supervisor(world: World, engine: AsyncEngine, clock: Clock) -> None:
     await world.ledger.file_request(world.draft(VILLAGE, risk_flags=("no_guardian",)), world.consent())
     clock.advance(days=3 + 3, hours=1)  # FIRST_VISIT_DAYS_HIGH + OVERDUE_GRACE_DAYS
-    reminded, escalated = await world.ledger.run_reminders()
-    assert escalated == 1
-    (text,) = [t for (t,) in await rows(engine, "SELECT kind FROM outbox WHERE kind = 'visit_overdue'")]
-    assert text == "visit_overdue"
-    closed = await world.ledger.list_cases(world.staff["director_a"])
-    assert closed[0].overdue
+    assert await world.ledger.run_reminders() == (1, 1)  # the director reminded, the supervisor told
+    assert await kinds(engine, "visit_overdue") == [world.staff["supervisor_a"]]
+    texts = await rows(engine, "SELECT kind FROM outbox WHERE kind = 'visit_overdue'")
+    assert len(texts) == 1
+    listed = await world.ledger.list_cases(world.staff["director_a"])
+    assert listed[0].overdue
 
 
 async def test_forget_erases_the_family_everywhere_and_keeps_the_ledger_facts(

@@ -24,7 +24,7 @@ class AdminMixin(AccessMixin):
         """Create 区县 [→ 乡镇/街道 [→ 村/社区]] along the path, reusing what exists; returns the whole path."""
         names = [" ".join(n.split()) for n in names if n.strip()]
         if not 1 <= len(names) <= 3:
-            raise BadInput("give a 区县, optionally a 乡镇/街道 and a 村/社区")
+            raise BadInput("give a district, optionally a township (or street) and a village (or community)")
         path: list[Area] = []
         async with self.tx() as tx:
             for depth, name in enumerate(names):
@@ -59,6 +59,16 @@ class AdminMixin(AccessMixin):
             raise NotFound(f"no area {area_id}")
         return area_view(found)
 
+    async def area_named(self, full_name: str) -> AreaView:
+        """An area by its full name ("渝北区/龙溪街道") or its id, as operators type it on the command line."""
+        key = "/".join(part.strip() for part in full_name.strip().split("/") if part.strip())
+        async with self.sessions() as s:
+            stmt = select(Area).where(Area.full_name == key)
+            found = (await s.exec(stmt)).first() or (await s.get(Area, int(key)) if key.isdigit() else None)
+        if found is None:
+            raise NotFound(f"no area {full_name!r} (see tongxing area list)")
+        return area_view(found)
+
     async def find_area(self, text: str, parent_id: int | None = None) -> tuple[AreaView | None, list[AreaView]]:
         """A typed place name among the areas below `parent_id`: (the match or None, up to 3 suggestions)."""
         candidates = await self.areas(parent_id)
@@ -79,7 +89,7 @@ class AdminMixin(AccessMixin):
             if area is None:
                 raise NotFound(f"no area {area_id}")
             if role is Role.DIRECTOR and area.level == Level.DISTRICT:
-                raise BadInput("a child director serves a 乡镇/街道 or 村/社区; a 区县 has supervisors")
+                raise BadInput("a child director serves a township or a village; a district has supervisors")
             valid = timedelta(days=self.settings.invite_valid_days)
             code_hash = self._code_hash(code)
             tx.session.add(

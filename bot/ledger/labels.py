@@ -25,6 +25,9 @@ class Labels(BaseModel):
     level: dict[Level, str]
     role: dict[Role, str]
     contact_kind: dict[ContactKind, str]
+    export_marker: str
+    export_columns: dict[str, str]
+    export_punctuation: dict[str, str]  # list, items, pair
 
     def model_post_init(self, _context: object) -> None:
         for name in ("status", "priority", "ref_status", "agreement", "basis", "level", "role", "contact_kind"):
