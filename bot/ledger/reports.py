@@ -66,6 +66,7 @@ class ReportsMixin(Core):
             for case, where in (await tx.session.exec(stmt)).all():
                 visits = (await tx.session.exec(select(Visit).where(Visit.case_id == case.id))).all()
                 refs = (await tx.session.exec(select(Referral).where(Referral.case_id == case.id))).all()
+                tx.audit(OPERATOR_CLI, "export", case=case)  # each entry read for the export, in the same transaction
                 chain = [names[int(i)] for i in where.path.strip("/").split("/")]
                 level_names = [a.name for a in chain] + ["", ""]
                 out.append(
