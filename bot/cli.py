@@ -61,11 +61,12 @@ def load_settings() -> Settings:
 
 
 def setup_logging(level: str) -> None:
-    from bot.logsafe import install
+    from bot.logsafe import install, quiet_libraries
 
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+    quiet_libraries()  # SQLAlchemy's DEBUG echo would print decrypted rows
     install()  # a safety net: phone numbers, ids and Chinese text are redacted from every log line
 
 

@@ -38,6 +38,16 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# SQLAlchemy's engine logger echoes bound values and, at DEBUG, result rows after decryption: never let a
+# LOG_LEVEL=DEBUG for the bot turn it on. Set it explicitly (after this) to debug SQL on test data only.
+QUIET = ("sqlalchemy.engine", "sqlalchemy.pool")
+
+
+def quiet_libraries() -> None:
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def install(logger: logging.Logger | None = None) -> RedactingFilter:
     """Attach the filter to every handler of the root logger (handlers see records of every logger)."""
     target = logger or logging.getLogger()

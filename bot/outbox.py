@@ -182,6 +182,7 @@ class OutboxSender:
             log.warning("outbox %s: send failed (%s), will retry", row.id, type(err).__name__)
             return Failure("failed", _short(err), transient=True)
         await record_sent(self.ledger, row.id, message.message_id)
+        log.debug("outbox %s delivered as message %s", row.id, message.message_id)
         return None
 
 
