@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -118,3 +120,32 @@ async def test_unknown_values_are_refused_before_anything_is_written(world: Worl
         await world.ledger.file_request(world.draft(VILLAGE, risk_flags=("rich",)), world.consent())
     with pytest.raises(BadInput):
         await world.ledger.file_request(world.draft(VILLAGE, entry_ids=(99,)), world.consent())
+
+
+async def test_requests_filed_at_the_same_moment_are_each_stored_once(
+    world: World, db_url: str, engine: AsyncEngine, clock: Clock
+) -> None:
+    """Several processes (own engines) file at once: distinct requests get distinct numbers; a double 确认 and a
+    duplicate for the same child while open end up as one entry."""
+    from bot.db import make_engine
+
+    engines = [make_engine(db_url) for _ in range(4)]
+    try:
+        ledgers = [make_ledger(e, clock) for e in engines]
+        consent = world.consent()
+        distinct = [world.draft(VILLAGE, telegram_id=7000 + i) for i in range(8)]
+        twice = world.draft(VILLAGE, telegram_id=7100, child_alias="双击")
+        same_child = [world.draft(VILLAGE, telegram_id=7200, child_alias="同一个") for _ in range(3)]
+        jobs = [ledgers[i % 4].file_request(d, consent) for i, d in enumerate([*distinct, twice, twice, *same_child])]
+        results = await asyncio.gather(*jobs)
+    finally:
+        for e in engines:
+            await e.dispose()
+    refs = [r.reference for r in results]
+    assert len(set(refs[:8])) == 8  # each request its own entry and number
+    assert refs[8] == refs[9] and [results[8].repeated, results[9].repeated].count(True) == 1
+    assert len(set(refs[10:])) == 1  # one entry for the same child, the other filings attached to it
+    assert await count(engine, "ledger_case") == 8 + 1 + 1
+    assert await count(engine, "case_filing") == 8 + 1 + 3
+    numbers = sorted(int(r.split("-")[2]) for r in set(refs))
+    assert numbers == list(range(1, 11))  # no gaps, no duplicates
