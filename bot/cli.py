@@ -61,14 +61,19 @@ def root(ctx: typer.Context) -> None:
     """Without a subcommand: run the bot (a console chat when BOT_TOKEN is not set)."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings()
-    if settings.bot_token is None:
-        from bot.console import run_console
+    from checklist.content import ContentError
 
-        setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
-        run_console(settings)
-    else:
-        serve(webhook=False)
+    settings = load_settings()
+    try:
+        if settings.bot_token is None:
+            from bot.console import run_console
+
+            setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
+            run_console(settings)
+        else:
+            serve(webhook=False)
+    except ContentError as err:  # a typo in content/ stops start-up naming the file, entry and field
+        fail(str(err))
 
 
 @app.command("serve")
