@@ -75,20 +75,22 @@ def root(ctx: typer.Context) -> None:
     """Without a subcommand: run the bot (a console chat when BOT_TOKEN is not set)."""
     if ctx.invoked_subcommand is not None:
         return
-    settings = load_settings()
-    if settings.bot_token is None:
-        from bot.console import run_console
-        from bot.ledger_wiring import configure_keys
-        from bot.migrate import SchemaError
+    from bot.migrate import SchemaError
+    from checklist.content import ContentError
 
-        setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
-        configure_keys(settings)
-        try:
+    settings = load_settings()
+    try:
+        if settings.bot_token is None:
+            from bot.console import run_console
+            from bot.ledger_wiring import configure_keys
+
+            setup_logging("WARNING")  # the terminal is the chat: only problems go to stderr
+            configure_keys(settings)
             run_console(settings)
-        except SchemaError as err:
-            fail(str(err))
-    else:
-        serve(webhook=False)
+        else:
+            serve(webhook=False)
+    except (ContentError, SchemaError) as err:  # a typo in content/, an old schema: one line naming the fix
+        fail(str(err))
 
 
 @app.command("serve")

@@ -12,7 +12,7 @@ from checklist.content import Catalog, load_catalog
 from checklist.eligibility import ChildResult, assess
 from checklist.places import gazetteer
 from checklist.profile import Profile, ProfileError, parse_profile
-from checklist.report import assessment_json, entries_json
+from checklist.report import assessment_json, entries_json, result_view
 
 
 def read_profile(path: Path) -> Any:
@@ -39,24 +39,11 @@ def assess_file(path: Path, as_json: bool) -> str:
 
 
 def render_assessment(
-    renderer: Renderer,
-    catalog: Catalog,
-    profile: Profile,
-    children: list[ChildResult],
-    detail: bool,
-    html: bool = True,
+    renderer: Renderer, catalog: Catalog, profile: Profile, children: list[ChildResult], detail: bool, html: bool = True
 ) -> str:
     """The family's result as one message (Telegram HTML) or as plain text for a terminal."""
-    data = assessment_json(catalog, profile, children)
-    for child in data["children"]:
-        child["status_text"] = catalog.migrant.status_text[child["migrant"]["status"]]
-        child["status"] = child["migrant"]["status"]
-        child["reasons"] = child["migrant"]["reasons"]
-        child["not_migrant_note"] = catalog.migrant.not_migrant_note
-        for verdict in ("eligible", "maybe", "not_applicable"):
-            child[verdict] = [e for e in child["entries"] if e["verdict"] == verdict]
     render = renderer.html if html else renderer.text
-    return render("assess_result", detail=detail, **data)
+    return render("assess_result", **result_view(catalog, profile, children, detail))
 
 
 def entries_text() -> str:

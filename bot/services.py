@@ -55,6 +55,12 @@ def _catalog() -> Any:
     return load_catalog()
 
 
+def _places() -> Any:
+    from checklist.places import gazetteer
+
+    return gazetteer()
+
+
 def _ui() -> Any:
     from checklist.ui import load_ui
 
@@ -64,6 +70,7 @@ def _ui() -> Any:
 FACTORIES: dict[str, Callable[[Settings], Any]] = {
     "catalog": lambda _s: _catalog(),
     "ui": lambda _s: _ui(),
+    "places": lambda _s: _places(),
     "renderer": lambda _s: Renderer(),
     "matcher": lambda _s: load_matcher(),
     "feedback": lambda _s: MemoryFeedback(),

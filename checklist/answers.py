@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _DIGITS = {
     "零": 0,
@@ -102,3 +103,45 @@ def parse_bool(raw: str) -> bool | None:
 
 def is_unknown(raw: str) -> bool:
     return bool(_UNKNOWN.match(_text(raw)))
+
+
+def parse_count(raw: str) -> int | None:
+    """How many children: 2, 两个, 三个孩子."""
+    text = re.sub(r"(?:个|孩子|娃儿|娃|小孩)+$", "", _text(raw))
+    value = chinese_number(text)
+    return int(value) if value is not None and value == int(value) else None
+
+
+def parse_screening(raw: str) -> str | None:
+    """A screening question's answer: 都没有 → "none", 有 → "some"."""
+    said = parse_bool(_text(raw).replace("都", "").replace("全", ""))
+    return None if said is None else ("some" if said else "none")
+
+
+def parse_choice(options: dict[str, str], raw: str) -> str | None:
+    """An option typed in words: 上初中 → junior, 跟爷爷奶奶 → guardian; the closest label wins, if close enough."""
+    from rapidfuzz import fuzz
+
+    words = _text(raw)
+    if not words:
+        return None
+    if words in options:
+        return words
+    scores = {code: _fit(words, label, fuzz.partial_ratio) for code, label in options.items()}
+    best = max(scores, key=lambda code: scores[code])
+    return best if scores[best] >= 70 else None
+
+
+def _fit(words: str, label: str, partial_ratio: Any) -> float:
+    if words in label or any(part in words for part in _label_words(label)):
+        return 100.0 + len(label) / 100  # a whole word of the label: certain (the longer label is more specific)
+    return max(partial_ratio(words, part) for part in [label, *_label_words(label)] if len(part) >= 2)
+
+
+def _label_words(label: str) -> list[str]:
+    """The words of an option label a parent might type alone: 托班/托育 → 托班, 托育."""
+    return [p for p in re.split(r"[（）()/、，,或\s]+", label) if len(p) >= 2]
+
+
+def is_cancel(raw: str) -> bool:
+    return _text(raw) in ("取消", "退出", "不测了", "算了", "cancel")

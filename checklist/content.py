@@ -109,6 +109,16 @@ class FactDef(Strict):
     options: dict[str, str] = {}
 
 
+class FactGroup(Strict):
+    """A screening question over several facts (see content/facts.yaml)."""
+
+    key: str = Field(pattern=r"^[a-z]+$")
+    scope: Literal["family", "child"]
+    facts: list[str] = Field(min_length=2)
+    question: str
+    options: dict[Literal["none", "some"], str]
+
+
 class Implication(Strict):
     when: Condition
     then: dict[str, Any]
@@ -116,6 +126,7 @@ class Implication(Strict):
 
 class Facts(Strict):
     facts: list[FactDef]
+    groups: list[FactGroup] = []
     stages: dict[Stage, str]
     describe: dict[str, Any]
     implications: list[Implication] = []
@@ -123,11 +134,21 @@ class Facts(Strict):
     @model_validator(mode="after")
     def _known_keys(self) -> Facts:
         keys = {f.key for f in self.facts}
+        for group in self.groups:
+            for key in group.facts:
+                if key not in keys or self.fact_scope(key) != group.scope:
+                    raise ValueError(f"group {group.key} names unknown fact {key!r} (or one of another scope)")
         for imp in self.implications:
             for key in [*imp.then, *imp.when.facts()]:
                 if key not in keys:
                     raise ValueError(f"implication names unknown fact {key!r}")
         return self
+
+    def fact_scope(self, key: str) -> str:
+        return next(f.scope for f in self.facts if f.key == key)
+
+    def group_of(self, key: str) -> FactGroup | None:
+        return next((g for g in self.groups if key in g.facts), None)
 
 
 class MigrantTexts(Strict):

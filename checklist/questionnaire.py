@@ -36,12 +36,17 @@ def answered(profile: Mapping[str, Any], question: Question) -> bool:
 
 
 def next_question(
-    catalog: Catalog, places: Gazetteer, profile: Mapping[str, Any], skipped: Collection[str] = ()
+    catalog: Catalog,
+    places: Gazetteer,
+    profile: Mapping[str, Any],
+    skipped: Collection[str] = (),
+    opened: Collection[str] = (),
 ) -> Question | None:
     """The first unanswered, unskipped question whose answer could still change a verdict; None when done.
 
     `profile` is the JSON profile of `tongxing assess` being filled in; `skipped` holds the keys of questions
-    the family answered with 不知道. The profile must already have its children (at least one).
+    the family answered with 不知道; `opened` the screening questions (`group.<key>`) answered with "有".
+    The profile must already have its children (at least one).
     """
     facts = catalog.facts.facts
     for fact in MIGRANT_FACTS:
@@ -54,13 +59,22 @@ def next_question(
         for fact in (f.key for f in facts if f.scope == "child" and f.key != "name"):
             question = Question("child", fact, index)
             if fact in still_open and question.key not in skipped and not answered(profile, question):
-                return question
+                return _screen_first(catalog, question, skipped, opened)
     family_open = set().union(*open_facts)
     for fact in (f.key for f in facts if f.scope == "family" and f.key not in MIGRANT_FACTS):
         question = Question("family", fact)
         if fact in family_open and question.key not in skipped and not answered(profile, question):
-            return question
+            return _screen_first(catalog, question, skipped, opened)
     return None
+
+
+def _screen_first(catalog: Catalog, question: Question, skipped: Collection[str], opened: Collection[str]) -> Question:
+    """A fact of a screening group is asked only after its group's question was answered with "有"."""
+    group = catalog.facts.group_of(question.fact)
+    if group is None:
+        return question
+    gate = Question(question.scope, f"group.{group.key}", question.child)
+    return question if gate.key in opened or gate.key in skipped else gate
 
 
 def _with_sources(catalog: Catalog, open_facts: set[str]) -> set[str]:
@@ -69,3 +83,29 @@ def _with_sources(catalog: Catalog, open_facts: set[str]) -> set[str]:
         if open_facts & set(implication.then):
             open_facts |= set(implication.when.facts())
     return open_facts
+
+
+def answer_of(profile: Mapping[str, Any], key: str) -> Any:
+    """The answer stored under a question key (`family:household.dibao`, `child1:age`), or None."""
+    scope, _, fact = key.partition(":")
+    if scope == "family":
+        head, _, tail = fact.partition(".")
+        value = profile.get(head)
+        return (value or {}).get(tail) if tail else value
+    children = profile.get("children", [])
+    index = int(scope.removeprefix("child"))
+    return children[index].get(fact) if index < len(children) else None
+
+
+def set_answer(profile: dict[str, Any], key: str, value: Any) -> None:
+    """Store (or, with None, remove) an answer in a profile being filled in."""
+    scope, _, fact = key.partition(":")
+    if scope == "family":
+        head, _, tail = fact.partition(".")
+        target, name = (profile.setdefault(head, {}), tail) if tail else (profile, head)
+    else:
+        target, name = profile["children"][int(scope.removeprefix("child"))], fact
+    if value is None:
+        target.pop(name, None)
+    else:
+        target[name] = value

@@ -76,3 +76,19 @@ def _entry_brief(entry: Entry) -> dict[str, Any]:
             "policy_refs",
         }
     )
+
+
+def result_view(catalog: Catalog, profile: Profile, children: list[ChildResult], detail: bool) -> dict[str, Any]:
+    """What the assess_result template shows: each child's status, first steps and entries by verdict."""
+    data = assessment_json(catalog, profile, children)
+    for child in data["children"]:
+        status = child["migrant"]["status"]
+        child.update(
+            status=status,
+            status_text=catalog.migrant.status_text[status],
+            reasons=child["migrant"]["reasons"],
+            not_migrant_note=catalog.migrant.not_migrant_note,
+        )
+        for verdict in ("eligible", "maybe", "not_applicable"):
+            child[verdict] = [e for e in child["entries"] if e["verdict"] == verdict]
+    return {**data, "detail": detail}

@@ -38,9 +38,30 @@ class Buttons(_Strict):
     back_to_group: str
 
 
+class Assess(_Strict):
+    """Buttons of the self-assessment questionnaire."""
+
+    yes: str
+    no: str
+    dont_know: str
+    back: str
+    cancel: str
+    see_result: str
+    change: str
+    back_to_summary: str
+    children: dict[str, str] = Field(min_length=1)
+    restart: str
+    child_title: str
+    child_title_age: str
+    change_line: str
+    formats: dict[str, str]
+    hints: dict[str, str]
+
+
 class UI(_Strict):
     commands: Commands
     buttons: Buttons
+    assess: Assess
 
 
 @cache

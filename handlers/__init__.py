@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import ask, browse, coming, misc, start
+from handlers import ask, assess, browse, coming, misc, start
 
 
 def routers(config: object = None) -> list[Router]:
@@ -19,6 +19,7 @@ def routers(config: object = None) -> list[Router]:
         start.router(),
         coming.router(),
         browse.router(),
+        assess.router(),
         ask.router(),
         misc.router(),
     ]

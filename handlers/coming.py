@@ -1,4 +1,4 @@
-"""Commands whose features are still being built (/assess, /qiuzhu, /mine, /forget): a short honest reply."""
+"""Commands whose features are still being built (/qiuzhu, /mine, /forget): a short honest reply."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers.deps import Renderer
 from handlers.ui import MenuCb
 
-FEATURES = ("assess", "qiuzhu", "mine", "forget")
+FEATURES = ("qiuzhu", "mine", "forget")
 
 
 async def cmd_coming(message: Message, command: CommandObject, renderer: Renderer) -> None:

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checklist.answers import is_unknown, parse_age, parse_bool, parse_height, parse_months
+from checklist.answers import (
+    is_unknown,
+    parse_age,
+    parse_bool,
+    parse_choice,
+    parse_count,
+    parse_height,
+    parse_months,
+    parse_screening,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +92,35 @@ def test_do_not_know() -> None:
 def test_any_text_parses_or_returns_none(text: str) -> None:
     for parse in (parse_age, parse_months, parse_height, parse_bool):
         parse(text)
+
+
+@pytest.mark.parametrize(("text", "n"), [("2", 2), ("两个", 2), ("三个孩子", 3), ("1个娃", 1), ("好多", None)])
+def test_children_counts(text: str, n: int | None) -> None:
+    assert parse_count(text) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("都没有", "none"), ("没有", "none"), ("有", "some"), ("有的", "some"), ("啥", None)]
+)
+def test_screening_answers(text: str, said: str | None) -> None:
+    assert parse_screening(text) == said
+
+
+STAGES = {"none": "还没上学或没在上学", "kindergarten": "幼儿园", "primary": "小学", "junior": "初中"}
+WITH = {"parents": "跟父母（或其中一方）", "guardian": "跟其他监护人（如爷爷奶奶）", "alone": "孩子自己一个人"}
+
+
+@pytest.mark.parametrize(
+    ("options", "text", "code"),
+    [
+        (STAGES, "小学", "primary"),
+        (STAGES, "在上初中", "junior"),
+        (STAGES, "幼儿园中班", "kindergarten"),
+        (WITH, "跟爷爷奶奶", "guardian"),
+        (WITH, "父母", "parents"),
+        (WITH, "他自己一个人来的", "alone"),
+        (STAGES, "大学", None),
+    ],
+)
+def test_options_typed_in_words(options: dict[str, str], text: str, code: str | None) -> None:
+    assert parse_choice(options, text) == code

@@ -37,10 +37,10 @@ async def test_menu_ask_prompts_for_a_question(tg: DirectTelegram) -> None:
     assert "打字" in mei.chat.last_message.text
 
 
-async def test_assess_and_qiuzhu_say_the_feature_is_coming(tg: DirectTelegram) -> None:
+async def test_assess_starts_the_questionnaire_and_qiuzhu_says_it_is_coming(tg: DirectTelegram) -> None:
     mei = tg.user()
     await mei.send("/assess")
-    assert "自测功能正在准备中" in mei.chat.last_message.text
+    assert "几个孩子" in mei.chat.last_message.text
     await mei.send("/qiuzhu")
     assert "求助功能正在准备中" in mei.chat.last_message.text
     await mei.send("/start")

@@ -22,9 +22,19 @@ def interview(truth: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     draft: dict[str, Any] = {"children": [{} for _ in truth["children"]]}
     asked: list[str] = []
     skipped: set[str] = set()
-    while (q := next_question(CATALOG, gazetteer(), draft, skipped)) is not None:
+    opened: set[str] = set()
+    while (q := next_question(CATALOG, gazetteer(), draft, skipped, opened)) is not None:
         asked.append(q.key)
         assert len(asked) < 80, asked
+        if q.fact.startswith("group."):
+            group = next(g for g in CATALOG.facts.groups if f"group.{g.key}" == q.fact)
+            members = [Question(q.scope, f, q.child) for f in group.facts]
+            if all(lookup(truth, m) is False for m in members):  # "都没有"
+                for m in members:
+                    put(draft, m, False)
+            else:
+                opened.add(q.key)
+            continue
         value = lookup(truth, q)
         if value is None:
             skipped.add(q.key)
@@ -90,8 +100,26 @@ def test_a_child_who_came_alone_ends_the_questionnaire_early() -> None:
 def test_no_hardship_means_no_questions_on_dibao_or_tekun() -> None:
     truth = {**FAMILY, "children": [{"age": 9, "stage": "primary", "school_registered": True, **NO}]}
     _, asked = interview(truth)
-    assert "family:household.economic_hardship" in asked
+    assert "family:group.hardship" in asked  # one screening question instead of three
+    assert "family:household.economic_hardship" not in asked
     assert "family:household.dibao" not in asked and "family:household.tekun" not in asked
+
+
+def test_a_family_with_no_special_situation_answers_few_questions() -> None:
+    truth = {**FAMILY, "children": [{"age": 9, "stage": "primary", "school_registered": True, **NO}]}
+    _, asked = interview(truth)
+    assert "child0:group.special" in asked and "child0:disability" not in asked
+    assert len(asked) <= 12, asked
+
+
+def test_a_disabled_child_opens_the_screening_group() -> None:
+    truth = {
+        **FAMILY,
+        "children": [{"age": 9, "stage": "primary", "school_registered": True, **NO, "disability": True}],
+    }
+    draft, asked = interview(truth)
+    assert "child0:group.special" in asked and "child0:disability" in asked
+    assert verdicts(draft) == verdicts(truth)
 
 
 def test_do_not_know_answers_are_skipped_not_asked_again() -> None:
