@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -30,17 +30,51 @@ class Synonyms(Strict):
     fixes: dict[str, str] = {}
 
 
-class DangerCategory(Strict):
-    patterns: list[str] = Field(min_length=1)
+CATEGORIES = (
+    "alone_unattended",
+    "domestic_violence",
+    "abuse",
+    "sexual_harm",
+    "missing_child",
+    "self_harm",
+    "injury_or_danger_now",
+)
+Category = Literal[
+    "alone_unattended",
+    "domestic_violence",
+    "abuse",
+    "sexual_harm",
+    "missing_child",
+    "self_harm",
+    "injury_or_danger_now",
+]
+
+
+class Signal(Strict):
+    """One kind of danger: a cue, optionally confirmed by a second cue (`also`) and a subject (`needs`).
+
+    `needs: child` → the text must also name a child (or a child speaking); `calmed_by: resolved` → an event
+    plainly over (今天好了, 已经找到了) switches it off, `calmed_by: context` → also any calming context (long past,
+    an insurance or relief question, an idiom); `injured` → 120 as well as 110."""
+
+    category: Category
+    cues: list[str] = Field(min_length=1)
+    also: list[str] = []
+    needs: Literal["child", "anyone", "none"] = "none"
+    calmed_by: Literal["nothing", "resolved", "context"] = "nothing"
+    injured: bool = False
 
 
 class Urgent(Strict):
-    """Danger patterns per category; `{name}` expands a `vocab` alternation; `safe` is blanked out first."""
+    """Danger signals; `{name}` expands a `vocab` alternation; `safe` is blanked out first; `resolved` and `calm`
+    quiet the signals that allow it."""
 
     vocab: dict[str, str]
+    subjects: dict[Literal["child", "anyone"], list[str]]
     safe: list[str]
-    injured: list[str] = Field(min_length=1)
-    categories: dict[str, DangerCategory] = Field(min_length=1)
+    resolved: list[str]
+    calm: list[str]
+    signals: dict[str, Signal] = Field(min_length=1)
 
 
 class OutOfScope(Strict):
@@ -111,8 +145,13 @@ def expand(pattern: str, vocab: dict[str, str]) -> str:
 
 def _check_urgent(urgent: Urgent, path: Path) -> None:
     """Compile each group as the detector will (re caches it); only on an error look for the pattern to blame."""
-    groups = {"safe": urgent.safe, "injured": urgent.injured}
-    groups |= {f"categories.{k}.patterns": v.patterns for k, v in urgent.categories.items()}
+    groups = {"safe": urgent.safe, "resolved": urgent.resolved, "calm": urgent.calm}
+    groups |= {f"subjects.{k}": v for k, v in urgent.subjects.items()}
+    for name, signal in urgent.signals.items():
+        groups |= {f"signals.{name}.cues": signal.cues, f"signals.{name}.also": signal.also}
+    missing = {"child", "anyone"} - set(urgent.subjects)
+    if missing:
+        raise LexiconError(f"{path}: field subjects: missing {sorted(missing)}")
     for field, patterns in groups.items():
         try:
             re.compile(union(patterns, urgent.vocab))
