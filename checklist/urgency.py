@@ -78,6 +78,7 @@ class Detector:
     def fired(self, normalized: str) -> list[_Compiled]:
         """The signals that fire on a normalised text, in urgent.yaml order."""
         text = self.prepare(normalized)
+        raw = re.sub(r"\s+", "", normalized)  # calming words are read before blanking: 打疫苗 calms a dog bite
         subjects: dict[str, bool] = {}
         calm: dict[str, bool] = {}
         out = []
@@ -87,7 +88,7 @@ class Detector:
             need, calmed_by = c.signal.needs, c.signal.calmed_by
             if need != "none" and not self._holds(subjects, self.subjects, need, text):
                 continue
-            if calmed_by != "nothing" and self._holds(calm, self.calm, calmed_by, text):
+            if calmed_by != "nothing" and self._holds(calm, self.calm, calmed_by, raw):
                 continue
             out.append(c)
         return out
