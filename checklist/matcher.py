@@ -11,6 +11,7 @@ from typing import Any, Literal
 from checklist.lexicon import Lexicon, load_lexicon
 from checklist.normalize import LIMIT, normalize
 from checklist.scoring import Index, Tuning
+from checklist.sounds import SoundFixer
 from checklist.urgency import Detector, UrgentHit
 
 Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
@@ -54,8 +55,16 @@ class AskResult:
 class Matcher:
     """Everything is built once (jieba, patterns, the index); `ask` only scores."""
 
-    def __init__(self, index: Index, lexicon: Lexicon, tokenizer: Any, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        lexicon: Lexicon,
+        tokenizer: Any,
+        tuning: Tuning | None = None,
+        sounds: SoundFixer | None = None,
+    ) -> None:
         self.index = index
+        self.sounds = sounds
         self.lexicon = lexicon
         self.tokenizer = tokenizer
         self.tuning = tuning or Tuning()
@@ -76,12 +85,17 @@ class Matcher:
     ) -> Matcher:
         """From plain data: each entry's documents (examples, title, summary…) and optional keywords."""
         from checklist.segment import cached_json, tokenizer
+        from checklist.sounds import relevant_readings
 
         keywords = keywords or {}
-        domain = [line.split()[0] for line in lexicon.dictionary]
-        domain += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
-        domain += [normalize(k) for ks in keywords.values() for k in ks]
-        shell = cls(Index({}, {}), lexicon, tokenizer(domain), tuning)
+        words = [line.split()[0] for line in lexicon.dictionary]
+        words += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
+        tok = tokenizer([*words, *(normalize(k) for ks in keywords.values() for k in ks)])
+        words = sorted({normalize(w) for w in words})
+        source = Path(__file__).with_name("sounds.py").read_text(encoding="utf-8")
+        readings = cached_json([*words, source], lambda: relevant_readings(words), name="sounds")
+        sounds = SoundFixer(words, readings, lambda w: tok.FREQ.get(w, 0) > 0)
+        shell = cls(Index({}, {}), lexicon, tok, tuning, sounds)
 
         def tokenize() -> list[dict[str, list[list[str]]]]:
             return [
@@ -92,7 +106,10 @@ class Matcher:
         parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
         # The key covers all that shapes tokens (sets sorted: their repr changes with hash randomisation).
         parts += [repr(lexicon.dictionary), repr(sorted(lexicon.stopwords)), lexicon.synonyms.model_dump_json()]
-        parts.append(Path(__file__).read_text(encoding="utf-8"))
+        parts += [
+            Path(__file__).read_text(encoding="utf-8"),
+            Path(__file__).with_name("sounds.py").read_text(encoding="utf-8"),
+        ]
         tok_docs, tok_keys = cached_json(parts, tokenize)
         shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
         return shell
@@ -110,7 +127,9 @@ class Matcher:
 
     def tokens(self, normalized: str) -> list[str]:
         """jieba tokens of a normalised text, typos fixed, mapped to canonical words, stop words out."""
-        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        return self._cut(self.fix(normalized))
+
+    def _cut(self, text: str) -> list[str]:
         text = _NOT_WORD.sub(" ", text)
         out = []
         for word in self.tokenizer.cut(text, HMM=False):
@@ -119,6 +138,11 @@ class Matcher:
                 if token and token not in self.lexicon.stopwords:
                     out.append(token)
         return list(dict.fromkeys(out))
+
+    def fix(self, normalized: str) -> str:
+        """Typos out: listed ones (synonyms.yaml `fixes`), then sound-alikes of domain words (易苗 → 疫苗)."""
+        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        return self.sounds.fix(text) if self.sounds else text
 
     def _split(self, word: str) -> list[str]:
         """A word we know stays whole; another long word also yields its dictionary sub-words (如 打游戏 → 游戏)."""
@@ -136,8 +160,9 @@ class Matcher:
         question = text if isinstance(text, str) else ""
         wide = normalize(question, URGENT_LIMIT)
         urgent = self.detector.detect(wide)
-        normalized = normalize(wide, LIMIT)
-        cands = self.candidates(normalized)
+        normalized = self.fix(normalize(wide, LIMIT))
+        scored = self.index.score(self._cut(normalized), self.tuning)
+        cands = tuple(Candidate(e, round(s, 1)) for e, s in scored)
         kind, answer = self._decide(normalized, cands)
         if urgent is not None:
             return AskResult(question, "urgent", urgent, answer if kind == "answer" else None, cands)
