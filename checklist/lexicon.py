@@ -55,7 +55,8 @@ class Signal(Strict):
 
     `needs: child` → the text must also name a child (or a child speaking); `calmed_by: resolved` → an event
     plainly over (今天好了, 已经找到了) switches it off, `calmed_by: context` → also any calming context (long past,
-    an insurance or relief question, an idiom); `injured` → 120 as well as 110."""
+    an insurance or relief question, an idiom); `injured` → 120 as well as 110; `entry` → the checklist entry the
+    reply offers besides the emergency numbers, before any other the question matches (self-harm → 19)."""
 
     category: Category
     cues: list[str] = Field(min_length=1)
@@ -63,6 +64,7 @@ class Signal(Strict):
     needs: Literal["child", "anyone", "none"] = "none"
     calmed_by: Literal["nothing", "resolved", "context"] = "nothing"
     injured: bool = False
+    entry: int | None = Field(default=None, ge=1, le=21)  # the service this danger calls for, before any match
 
 
 class Urgent(Strict):
@@ -78,12 +80,18 @@ class Urgent(Strict):
 
 
 class OutOfScope(Strict):
-    """Chit-chat patterns, and the words that show a question is about children or services at all."""
+    """Chit-chat patterns, and the words that show a question is about children or services at all; `adult_only`
+    topics (pensions, driving licences…) are out of scope unless a `child` is named; `elsewhere` topics (disputes,
+    compensation, pets) are out of scope unless one of the plan's `services` is asked about."""
 
     patterns: list[str]
     domain: list[str] = Field(min_length=1)
+    adult_only: list[str] = []
+    child: list[str] = []
+    elsewhere: list[str] = []
+    services: list[str] = []
 
-    @field_validator("patterns")
+    @field_validator("patterns", "adult_only", "child", "elsewhere", "services")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:

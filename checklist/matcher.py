@@ -72,8 +72,12 @@ class Matcher:
         self.canonical = lexicon.canonical()
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
-        self._chitchat = re.compile("|".join(f"(?:{p})" for p in lexicon.out_of_scope.patterns) or r"(?!x)x")
-        self._domain = tuple(lexicon.out_of_scope.domain)
+        oos = lexicon.out_of_scope
+        self._chitchat, self._adult, self._child, self._elsewhere, self._services = (
+            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services)
+        )
+        self._domain = tuple(oos.domain)
 
     @classmethod
     def build(
@@ -165,19 +169,32 @@ class Matcher:
         cands = tuple(Candidate(e, round(s, 1)) for e, s in scored)
         kind, answer = self._decide(normalized, cands)
         if urgent is not None:
-            return AskResult(question, "urgent", urgent, answer if kind == "answer" else None, cands)
+            # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
+            return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
         return AskResult(question, kind, None, answer, cands)
+
+    def scope(self, normalized: str) -> Kind | None:
+        """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""
+        chitchat = bool(self._chitchat.search(normalized))
+        if chitchat and not self.in_domain(normalized):
+            return "out_of_scope"
+        if (self._adult.search(normalized) and not self._child.search(normalized)) or (
+            self._elsewhere.search(normalized) and not self._services.search(normalized)
+        ):
+            return "out_of_scope"
+        return None
+
+    def in_domain(self, normalized: str) -> bool:
+        return any(w in normalized for w in self._domain)
 
     def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
         t = self.tuning
+        if self.scope(normalized):
+            return "out_of_scope", None
         best = cands[0].score if cands else 0.0
         second = cands[1].score if len(cands) > 1 else 0.0
-        chitchat = bool(self._chitchat.search(normalized))
-        domain = any(w in normalized for w in self._domain)
-        if chitchat and not domain:
-            return "out_of_scope", None
         if best >= t.answer and best - second >= t.gap:
             return "answer", cands[0].id
         if best >= t.clarify:
             return "clarify", None
-        return ("unknown", None) if domain else ("out_of_scope", None)
+        return ("unknown", None) if self.in_domain(normalized) else ("out_of_scope", None)

@@ -20,6 +20,7 @@ class UrgentHit:
     injured: bool
     self_harm: bool
     signals: tuple[str, ...] = ()
+    entry: int | None = None  # the service the danger itself points to (self-harm → 19), if any
 
 
 def _compile(patterns: list[str], vocab: dict[str, str]) -> re.Pattern[str]:
@@ -106,6 +107,7 @@ class Detector:
             injured=injured,
             self_harm="self_harm" in categories,
             signals=tuple(c.name for c in found),
+            entry=next((c.signal.entry for c in found if c.signal.entry), None),
         )
 
 
