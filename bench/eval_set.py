@@ -106,7 +106,7 @@ service the danger calls for (self-harm → 19) even when the words themselves m
 **Say it plainly: both sets were used for tuning**, so the "after" numbers are optimistic. The dev set drove the
 danger signals, the new example phrasings and keywords (concepts, never its sentences) and the answer threshold
 and gap; the second set was written before any change, but its misses were fixed afterwards too. To see how the
-fixes carry over to wordings nobody tuned on, five more rounds of fresh questions were written, each before
+fixes carry over to wordings nobody tuned on, seven more rounds of fresh questions were written, each before
 running the engine on it, and scored once before fixing (these rounds now live in
 `tests/cases/urgent_signals.yaml`):
 
@@ -118,11 +118,14 @@ running the engine on it, and scored once before fixing (these rounds now live i
 | round 3 | 56.0% (14/25) | 8.6% (3/35) | |
 | round 4 | 45.2% (14/31) | 10.3% (3/29) | |
 | round 5 | 80.0% (16/20) | 1.8% (2/114) | 93.8% (90/96) |
+| round 6 | 60.0% (12/20) | 14.6% (6/41) | |
+| round 7 | 56.0% (14/25) | 32.0% (8/25) | |
 
-Rounds 1–4 were deliberately written in other situations and voices than the dev set (dialect passives like 遭,
-grooming by game currency, drugs, child labour, farewell notes…), so each first look found gaps that were then
-closed with general cues; the last round's first look is the best estimate here of unseen danger wording, and
-it is still the weakest number: expect some misses on a new set.
+The rounds were deliberately written in other situations and voices than the dev set (dialect passives like 遭,
+grooming by game currency, drugs, child labour, farewell notes, charcoal, pyramid schemes…) and their "calm"
+halves on purpose full of near-misses, so each first look found gaps that were then closed with general cues.
+Those first looks (roughly 55–80% recall) are the honest estimate here for danger worded in ways nobody has
+seen yet; it is the weakest number, so expect some misses on a new set. All rounds are kept as tests.
 """
 
 

@@ -65,6 +65,7 @@ class Signal(Strict):
     calmed_by: Literal["nothing", "resolved", "context"] = "nothing"
     injured: bool = False
     entry: int | None = Field(default=None, ge=1, le=21)  # the service this danger calls for, before any match
+    raw: bool = False  # match before `safe` blanking (a cue that needs 打工 itself: 辍学去打工)
 
 
 class Urgent(Strict):

@@ -84,7 +84,8 @@ class Detector:
         calm: dict[str, bool] = {}
         out = []
         for c in self.signals:
-            if not _any(c.cues, text) or (c.also and not _any(c.also, text)):
+            seen = raw if c.signal.raw else text
+            if not _any(c.cues, seen) or (c.also and not _any(c.also, seen)):
                 continue
             need, calmed_by = c.signal.needs, c.signal.calmed_by
             if need != "none" and not self._holds(subjects, self.subjects, need, text):
