@@ -96,8 +96,8 @@ class Matcher:
         words += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
         tok = tokenizer([*words, *(normalize(k) for ks in keywords.values() for k in ks)])
         words = sorted({normalize(w) for w in words})
-        source = Path(__file__).with_name("sounds.py").read_text(encoding="utf-8")
-        readings = cached_json([*words, source], lambda: relevant_readings(words), name="sounds")
+        sources = [Path(__file__).with_name(f).read_text(encoding="utf-8") for f in ("matcher.py", "sounds.py")]
+        readings = cached_json([*words, sources[1]], lambda: relevant_readings(words), name="sounds")
         sounds = SoundFixer(words, readings, lambda w: tok.FREQ.get(w, 0) > 0)
         shell = cls(Index({}, {}), lexicon, tok, tuning, sounds)
 
@@ -110,10 +110,7 @@ class Matcher:
         parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
         # The key covers all that shapes tokens (sets sorted: their repr changes with hash randomisation).
         parts += [repr(lexicon.dictionary), repr(sorted(lexicon.stopwords)), lexicon.synonyms.model_dump_json()]
-        parts += [
-            Path(__file__).read_text(encoding="utf-8"),
-            Path(__file__).with_name("sounds.py").read_text(encoding="utf-8"),
-        ]
+        parts += sources
         tok_docs, tok_keys = cached_json(parts, tokenize)
         shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
         return shell
