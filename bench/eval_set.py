@@ -103,6 +103,12 @@ service the danger calls for (self-harm → 19) even when the words themselves m
 | --- | --- | --- | --- | --- | --- | --- |
 {rows}
 
+On `tests/data/ask_labelled.yaml` (the table at the top) the first round measured 96.1% top-1, 100% top-3,
+100% out-of-scope rejected, 100% recall, 0.0% false alarms, p50 0.30 / p99 1.16 ms and a 0.53 s cold start on a
+quieter machine. Accuracy is unchanged; the one false alarm now (房子被大火烧了，我们一家没地方住了) is on purpose:
+a family with nowhere to sleep tonight is treated as urgent and offered 临时救助. Latency rose with ~250 danger
+patterns and the sound check but stays well inside the budget (p99 ≤ 5 ms, cold start ≤ 1.5 s).
+
 **Say it plainly: both sets were used for tuning**, so the "after" numbers are optimistic. The dev set drove the
 danger signals, the new example phrasings and keywords (concepts, never its sentences) and the answer threshold
 and gap; the second set was written before any change, but its misses were fixed afterwards too. To see how the
