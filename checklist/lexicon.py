@@ -107,6 +107,7 @@ class Lexicon:
     stopwords: frozenset[str]
     urgent: Urgent
     out_of_scope: OutOfScope
+    danger_model: Path | None = None  # the trained second net (checklist.danger_model), when there is one
 
     def canonical(self) -> dict[str, str]:
         """variant → canonical, the canonical form mapping to itself."""
@@ -190,4 +191,5 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         stopwords=frozenset(_lines(folder / "stopwords.txt")),
         urgent=urgent,
         out_of_scope=_yaml(folder / "out_of_scope.yaml", OutOfScope),
+        danger_model=folder / "danger_model.json" if (folder / "danger_model.json").exists() else None,
     )

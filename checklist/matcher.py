@@ -12,7 +12,7 @@ from checklist.lexicon import Lexicon, load_lexicon
 from checklist.normalize import LIMIT, normalize
 from checklist.scoring import Index, Tuning
 from checklist.sounds import SoundFixer
-from checklist.urgency import Detector, UrgentHit
+from checklist.urgency import UrgentHit, make_detector
 
 Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
 _NOT_WORD = re.compile(r"[^\w.]+")
@@ -68,7 +68,7 @@ class Matcher:
         self.lexicon = lexicon
         self.tokenizer = tokenizer
         self.tuning = tuning or Tuning()
-        self.detector = Detector(lexicon.urgent)
+        self.detector = make_detector(lexicon)
         self.canonical = lexicon.canonical()
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None

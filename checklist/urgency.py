@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from checklist.danger_model import DangerModel
+from checklist.danger_model import load as load_model
 from checklist.lexicon import CATEGORIES, Lexicon, Signal, Urgent, expand, load_lexicon, union
 
 __all__ = ["CATEGORIES", "Detector", "UrgentHit", "default_detector", "detect"]
@@ -53,7 +55,8 @@ class Detector:
     a child found) or, for the mildest signals, by any calming context (long past, a question about insurance or
     relief money, an idiom). Prefer a false alarm to a miss: violence, sexual harm and suicide are never calmed."""
 
-    def __init__(self, urgent: Urgent) -> None:
+    def __init__(self, urgent: Urgent, model: DangerModel | None = None) -> None:
+        self.model = model
         vocab = urgent.vocab
         self.safe = _compile(urgent.safe, vocab)
         self.calm = {
@@ -98,7 +101,7 @@ class Detector:
     def detect(self, normalized: str) -> UrgentHit | None:
         found = self.fired(normalized)
         if not found:
-            return None
+            return self.second_net(normalized)
         categories = tuple(dict.fromkeys(c.signal.category for c in found))
         injured = any(c.signal.injured for c in found)
         if injured and "injury_or_danger_now" not in categories:
@@ -111,10 +114,24 @@ class Detector:
             entry=next((c.signal.entry for c in found if c.signal.entry), None),
         )
 
+    def second_net(self, normalized: str) -> UrgentHit | None:
+        """What the patterns missed but the trained model finds alarming, unless the text says it is over."""
+        if self.model is None:
+            return None
+        text = self.prepare(normalized)
+        if not self.model.alarms(text) or _any(self.calm["resolved"], text):
+            return None
+        return UrgentHit(categories=("injury_or_danger_now",), injured=False, self_harm=False, signals=("model",))
+
+
+def make_detector(lexicon: Lexicon) -> Detector:
+    model = load_model(lexicon.danger_model) if lexicon.danger_model else None
+    return Detector(lexicon.urgent, model)
+
 
 @cache
 def default_detector(lexicon: Lexicon | None = None) -> Detector:
-    return Detector((lexicon or load_lexicon()).urgent)
+    return make_detector(lexicon or load_lexicon())
 
 
 def detect(normalized: str) -> UrgentHit | None:
