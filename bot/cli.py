@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=False,
-    help="童行 Tongxing: migrant children's services in Chongqing, and help requests to child directors.",
+    help="Tongxing: migrant children's services in Chongqing, and help requests to child directors.",
     epilog="Settings (environment variables or .env):\n\n" + settings_help().replace("\n", "\n\n"),
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

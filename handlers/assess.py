@@ -109,7 +109,7 @@ async def open_draft(query: CallbackQuery, state: FSMContext, renderer: Renderer
 
 
 def record(catalog: Catalog, draft: dict[str, Any], key: str, value: Any) -> None:
-    """Keep an answer (None = 不知道) and remember the order, so ⬅ 上一步 can undo it.
+    """Keep an answer (None = "don't know") and remember the order, so the back button can undo it.
 
     A screening question's "none" answers each of its facts with no; "some" opens them one by one.
     """
@@ -128,7 +128,7 @@ def record(catalog: Catalog, draft: dict[str, Any], key: str, value: Any) -> Non
 
 
 def forget(catalog: Catalog, draft: dict[str, Any], key: str) -> None:
-    """Undo an answer (⬅ 上一步): a screening question takes its facts' answers with it."""
+    """Undo an answer (the back button): a screening question takes its facts' answers with it."""
     found = v.group_of_key(catalog, key)
     keys = [key, *(v.key_of(v.split_key(key)[0], f) for f in found[1].facts)] if found else [key]
     for k in keys:

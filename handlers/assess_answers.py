@@ -28,7 +28,7 @@ PARSERS = {"age": parse_age, "months": parse_months, "height": parse_height, "bo
 
 @dataclass
 class TypedAnswer:
-    value: Any = None  # the answer; None with no reply means 不知道
+    value: Any = None  # the answer; None with no reply means "don't know"
     reply: str | None = None  # a template to send instead, when the text is not an answer
     context: dict[str, Any] = field(default_factory=dict)
     markup: InlineKeyboardMarkup | None = None

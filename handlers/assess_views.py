@@ -19,7 +19,7 @@ AGES = [str(a) for a in range(18)]
 class AnswerCb(CallbackData, prefix="aa"):
     c: int  # child index, or FAMILY
     f: int  # the fact's index in content/facts.yaml
-    v: str  # the answer's code; "?" is 不知道
+    v: str  # the answer's code; "?" is "don't know"
 
 
 class CountCb(CallbackData, prefix="ac"):
@@ -160,7 +160,7 @@ def shown(catalog: Catalog, ui: UI, fact: FactDef, value: Any, skipped: bool) ->
     if fact.type == "choice":
         return fact.options.get(value, str(value))
     code = f"{value:g}" if isinstance(value, int | float) else str(value)
-    if code in fact.options:  # a button's answer reads as the button did (不到半年)
+    if code in fact.options:  # a button's answer reads as the button did
         return fact.options[code]
     if fact.type in ui.assess.formats:
         number = f"{value:g}" if isinstance(value, float) else value

@@ -33,7 +33,7 @@ class Matcher(Protocol):
 
 
 class FeedbackSink(Protocol):
-    """Where 有用 / 没用 and unanswered questions go (the content editors' report); it scrubs the text.
+    """Where useful / not-useful votes and unanswered questions go (the content editors' report); it scrubs the text.
 
     kind: "unanswered" | "not_useful" | "useful" | "clarify" (bot.models.QuestionKind's values).
     """
