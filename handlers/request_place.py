@@ -73,6 +73,8 @@ async def on_place_text(message: Message, places: Gazetteer, **deps: Any) -> Non
     for other in names:  # the gazetteer's guesses, if the database has them
         hit, _ = await talk.desk.find_area(other, parent)
         suggestions += [hit] if hit else []
+    if not suggestions and parent:  # nothing close: a short list of what there is is the best suggestion
+        suggestions = (await talk.desk.areas(parent))[: v.FEW_PLACES]
     await talk.say("help_place_unknown", v.places_kb(suggestions, talk.ui), level=level, found=bool(suggestions))
 
 

@@ -16,6 +16,7 @@ from checklist.ui import UI
 CONTACTS = ("telegram", "phone", "other")
 RISK_ANSWERS = {"1": True, "0": False, "?": None}  # 是 / 不是 / 不想说
 DANGER = "danger"  # the last risk question: is the child in danger now (urgent path)
+FEW_PLACES = 8  # below a 区县 or 乡镇, up to this many areas are listed as buttons when a name is not found
 UNSURE = 0  # a 乡镇/街道 or 村/社区 the family does not know: the request goes to the nearest level known
 
 
