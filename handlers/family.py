@@ -1,19 +1,18 @@
-"""A family's own requests: /mine, their yes/no to a referral, /forget (with a confirm step); refusals explained."""
+"""A family's own requests: /mine, their yes/no to a referral, /forget (with a confirm step)."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, Message
 
 from checklist.ui import UI
 from handlers import request_views as v
 from handlers.coming import has_desk
-from handlers.deps import HelpDesk, Refusal, Renderer
+from handlers.deps import HelpDesk, Renderer
+from handlers.refusals import install
 from handlers.request_steps import replace_buttons
-
-FORGETS_STATE = ("consent_required", "not_allowed")  # after these the form or draft cannot go on
 
 
 async def cmd_mine(message: Message, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
@@ -49,19 +48,6 @@ async def on_forget(
     await bot.send_message(query.from_user.id, renderer.html("ledger_forgotten", report=report))
 
 
-async def on_refusal(event: ErrorEvent, renderer: Renderer, state: FSMContext | None = None) -> None:
-    """What the ledger refused, said plainly (a forged button, a used invite, a step already done)."""
-    refusal = event.exception
-    assert isinstance(refusal, Refusal)
-    if state is not None and refusal.code in FORGETS_STATE:
-        await state.clear()
-    update, said = event.update, {"code": refusal.code, "reason": refusal.reason}
-    if update.callback_query is not None:
-        await update.callback_query.answer(renderer.text("help_refused", **said), show_alert=True)
-    elif update.message is not None:
-        await update.message.answer(renderer.html("help_refused", **said))
-
-
 def router() -> Router:
     r = Router(name="family")
     r.message.filter(F.chat.type == "private", has_desk)
@@ -70,5 +56,4 @@ def router() -> Router:
     r.message.register(cmd_forget, Command("forget"))
     r.callback_query.register(on_referral_answer, v.HrCb.filter())
     r.callback_query.register(on_forget, v.HfCb.filter())
-    r.errors.register(on_refusal, ExceptionTypeFilter(Refusal))
-    return r
+    return install(r)

@@ -14,6 +14,7 @@ from handlers import request_place
 from handlers import request_views as v
 from handlers.coming import has_desk
 from handlers.deps import Matcher
+from handlers.refusals import install
 from handlers.request_steps import Talk, ask_next, replace_buttons
 from handlers.ui import MenuCb, find_entry, find_group, show
 
@@ -154,4 +155,4 @@ def router() -> Router:
     r.message.register(on_child, S.child, F.text, ~F.text.startswith("/"))
     r.callback_query.register(on_child, S.child, v.HqCb.filter(F.s == "child"))
     request_place.register(r)
-    return r
+    return install(r)

@@ -14,6 +14,7 @@ from handlers import staff_forms
 from handlers import staff_views as sv
 from handlers.coming import has_desk
 from handlers.deps import HelpDesk, Renderer
+from handlers.refusals import install
 
 
 async def redeem(message: Message, code: str, bot: Bot, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
@@ -67,4 +68,4 @@ def router() -> Router:
     r.message.register(cmd_cases, Command("cases"))
     r.callback_query.register(on_case, sv.CaseCb.filter())
     staff_forms.register(r)
-    return r
+    return install(r)

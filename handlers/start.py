@@ -10,6 +10,7 @@ from checklist.ui import UI
 from handlers import staff
 from handlers.coming import has_desk
 from handlers.deps import Renderer
+from handlers.refusals import install
 from handlers.ui import MenuCb, menu_kb
 
 
@@ -34,4 +35,4 @@ def router() -> Router:
     r.message.register(cmd_start, CommandStart())
     r.message.register(cmd_help, Command("help"))
     r.callback_query.register(on_menu_ask, MenuCb.filter(F.action == "ask"))
-    return r
+    return install(r)

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakebot import FakeUser
 
-Settle = Callable[[], Awaitable[None]]
+Settle = Callable[[dict[str, Any]], Awaitable[None]]  # given the update the user just sent
 VILLAGE = "渝北区/龙溪街道/松牌路社区"
 
 
-async def nothing() -> None:
+async def nothing(_update: dict[str, Any]) -> None:
     """DirectTelegram: every action returns once the bot has handled it."""
 
 
@@ -46,16 +46,13 @@ class Person:
         return [b.text for row in markup.inline_keyboard for b in row] if markup else []
 
     async def send(self, text: str) -> None:
-        await self.user.send(text)
-        await self.settle()
+        await self.settle(await self.user.send(text))
 
     async def click(self, label: str) -> None:
-        await self.user.click(label)
-        await self.settle()
+        await self.settle(await self.user.click(label))
 
     async def click_data(self, data: str) -> None:
-        await self.user.click_data(data, self.user.chat.last_message)
-        await self.settle()
+        await self.settle(await self.user.click_data(data, self.user.chat.last_message))
 
     def said_since(self, count: int) -> list[str]:
         return [m.text or "" for m in self.messages[count:]]
