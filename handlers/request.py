@@ -137,6 +137,14 @@ async def on_child(event: Message | CallbackQuery, **deps: Any) -> None:
     await ask_next(talk, {**await talk.form(), "child_alias": alias, "child_age": age, "child_done": True})
 
 
+async def on_buttons_only(message: Message, **deps: Any) -> None:
+    """Text where a button is awaited: say so and show the buttons again (the draft stays as it was)."""
+    talk = Talk.of(message, deps)
+    step = (await talk.state.get_state() or "").rpartition(":")[2]
+    keyboards = {"reading": v.notice_kb, "consenting": v.consent_kb, "contact": v.contact_kb, "confirm": v.confirm_kb}
+    await talk.say("help_use_buttons", keyboards[step](talk.ui), cancel=step != "consenting")
+
+
 def router() -> Router:
     r = Router(name="request")
     r.message.filter(F.chat.type == "private", has_desk)
@@ -155,4 +163,6 @@ def router() -> Router:
     r.message.register(on_child, S.child, F.text, ~F.text.startswith("/"))
     r.callback_query.register(on_child, S.child, v.HqCb.filter(F.s == "child"))
     request_place.register(r)
+    buttons_only = StateFilter(S.reading, S.consenting, S.contact, S.confirm)
+    r.message.register(on_buttons_only, buttons_only, F.text, ~F.text.startswith("/"))
     return install(r)

@@ -192,3 +192,30 @@ async def test_mine_lists_the_family_requests_and_forget_erases_them(desk: Desk,
     assert case == (None, None, None)
     await mei.send("/mine")
     assert "还没有提交过" in mei.last
+
+
+async def test_typing_where_a_button_is_awaited_shows_the_buttons_again(desk: Desk, mei: Person) -> None:
+    await mei.send("/qiuzhu")
+    await mei.send("好的")
+    assert "请点下面的按钮" in mei.last and mei.buttons() == ["读完了，下一步", "📄 看完整规则", "✖ 不求助了"]
+    await mei.click("读完了，下一步")
+    await mei.send("嗯")
+    assert mei.buttons() == ["✅ 同意", "✖ 不同意"]
+    await mei.click("✅ 同意")
+    await fill(mei)
+    await mei.send("对的")
+    assert mei.buttons() == ["✅ 确认提交", "✏️ 重新填", "✖ 不求助了"]
+    state = desk.tg.dp.fsm.get_context(desk.tg.bot, FAMILY, FAMILY)
+    assert await state.get_state() == "Requesting:confirm" and await count(desk.engine, "ledger_case") == 0
+
+
+async def test_starting_over_from_the_summary_keeps_the_consent_and_asks_again(desk: Desk, mei: Person) -> None:
+    await consent(mei)
+    await fill(mei)
+    await mei.click("✏️ 重新填")
+    assert "需要什么帮助" in mei.last
+    await fill(mei, Answers(need="房东不让孩子住了", child=None))
+    assert "房东不让孩子住了" in mei.last and "未写称呼" in mei.last
+    await mei.click("✅ 确认提交")
+    (case,) = await rows(desk.engine, "SELECT basis, child_age FROM ledger_case")
+    assert tuple(case) == ("consent", None)

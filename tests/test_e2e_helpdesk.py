@@ -4,17 +4,20 @@ a family asking for help in the chat and child directors answering it with the b
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import pytest
 from aiogram import Dispatcher
 
 from bot.app import database_services
 from bot.dispatcher import create_dispatcher
 from bot.ledger import Role
 from bot.ledger.service import LedgerService
+from bot.logsafe import quiet_libraries
 from bot.run import make_bot, run_polling
 from tests.conftest import make_settings
 from tests.fakebot import FakeTelegram
@@ -277,3 +280,37 @@ async def _operator_view(bot: Life) -> int:
     await world.area("渝北区")
     await world.hire("district", 9999, "渝北区", Role.SUPERVISOR)
     return 9999
+
+
+async def test_the_chat_flow_at_debug_logs_nothing_the_family_or_the_director_typed(
+    fake: FakeTelegram, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """As the bot logs at LOG_LEVEL=DEBUG, without the redacting filter: the conversation leaves no plaintext."""
+    caplog.set_level(logging.DEBUG)
+    quiet_libraries()
+    secrets = {"child": "欧阳小雨", "need": "孩子想读书但没有学籍", "phone": "13912345678", "note": "家里只有奶奶在"}
+    secrets |= {"shared": "小雨需要学籍证明", "close": "已办好学籍"}
+    async with life(fake, db_url) as bot:
+        world = await standard(bot)
+        director = await hire(bot, world, "director_a", 9101, VILLAGE)
+        family = bot.person(FAMILY)
+        answers = Answers(need=secrets["need"], pick=None, child=f"{secrets['child']} 7岁", contact="留电话")
+        reference = await file(family, replace(answers, contact_value=secrets["phone"]))
+        await bot.arrives(director.id, reference)
+        for step in ("✅ 受理", "🏠 记录走访"):
+            await director.click(step)
+        await director.send(secrets["note"])
+        await director.click("30天后")
+        await director.click("↪ 转介")
+        await director.click(director.buttons()[0])
+        await director.click("我已当面取得家庭同意")
+        await director.send(secrets["shared"])
+        await director.click("☑ 办结")
+        await director.send(secrets["close"])
+        await bot.arrives(FAMILY, "已办结")
+        await family.send("/mine")
+        await family.send("/forget")
+        await family.click("确认删除")
+    assert any(r.name.startswith("bot.") and r.levelno == logging.DEBUG for r in caplog.records)  # really DEBUG
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not [name for name, value in secrets.items() if value in logged]
