@@ -23,6 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.eval_set import section  # noqa: E402
 from bot.ask import load_matcher  # noqa: E402
 from checklist.content import load_catalog  # noqa: E402
 from checklist.matcher import Matcher  # noqa: E402
@@ -210,6 +211,12 @@ NOTES = """## How the cold start fits the budget
 - `tongxing ask` never imports aiogram or the database layer (a test checks `sys.modules`).
 - After start-up the CLI calls `gc.freeze()`, so the collector does not walk the index on every question
   (this removed multi-millisecond p99 spikes).
+- Typos by sound (`checklist/sounds.py`) need pinyin readings: `pypinyin` is imported only to build a cache of
+  the readings of the characters that share a syllable with a domain word (first run only, ~0.4 s of the very
+  first run's time), never on a warm start (a test checks `sys.modules`).
+- The danger signals are ~250 regular expressions; compiling them is most of what start-up spends beyond jieba.
+  They are compiled once, one per line (one big alternation was 10x slower to search), and the lexicon check
+  compiles exactly the strings the detector uses, so `re` compiles each only once.
 """
 
 
@@ -234,7 +241,9 @@ def main() -> None:
     text = (
         "# Benchmarks\n\n"
         "Written by `bench/ask_bench.py` (run it again to refresh; numbers depend on the machine). "
-        f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}.\n\n"
+        f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end of the run (other jobs share the "
+        "machine: timings are noisy).\n\n"
         f"Question set: `tests/data/ask_labelled.yaml`, written separately from the examples the matcher is "
         f"built from: {n} entry questions, {len(data['out_of_scope'])} out of scope, {urgent} urgent, "
         f"{len(data['not_urgent'])} harmless ones with risky-looking words. Top-1 counts a question only when "
@@ -242,7 +251,12 @@ def main() -> None:
         "looks at the ranked candidates. False alarms: share of all non-urgent questions that raised the alarm. "
         "The baselines have no urgency detection (n/a); their answer threshold was tuned on this same set, "
         "which favours them.\n\n"
-        f"Matcher build in this process (warm cache): {build:.2f} s.\n\n" + table(rows, cold) + "\n\n" + NOTES
+        f"Matcher build in this process (warm cache): {build:.2f} s.\n\n"
+        + table(rows, cold)
+        + "\n\n"
+        + NOTES
+        + "\n"
+        + section(matcher)
     )
     print(text)
     (ROOT / "docs").mkdir(exist_ok=True)

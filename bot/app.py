@@ -15,9 +15,9 @@ from bot.ledger_wiring import make_ledger
 from bot.middlewares import Resources
 from bot.migrate import ensure_schema
 from bot.questions import QuestionLog
-from bot.services import scrub
 from bot.settings import Settings
 from bot.storage import create_fsm_storage
+from checklist.unanswered import scrub
 
 
 class ScrubbedQuestionLog:

@@ -28,16 +28,6 @@ db_app = typer.Typer(help="The database: apply migrations, show the schema revis
 app.add_typer(db_app, name="db")
 report_app = typer.Typer(help="Reports for the content editors.", add_completion=False)
 app.add_typer(report_app, name="report")
-area_app = typer.Typer(help="The areas help requests are routed to (区县 → 乡镇/街道 → 村/社区).", add_completion=False)
-app.add_typer(area_app, name="area")
-director_app = typer.Typer(help="Child directors and supervisors: invite, list, revoke.", add_completion=False)
-app.add_typer(director_app, name="director")
-ledger_app = typer.Typer(
-    help="The key-care ledger: export for 全国儿童福利信息系统, audit trail.", add_completion=False
-)
-app.add_typer(ledger_app, name="ledger")
-keys_app = typer.Typer(help="Encryption keys of the data at rest.", add_completion=False)
-app.add_typer(keys_app, name="keys")
 
 
 def fail(message: str) -> None:
@@ -225,127 +215,13 @@ def ask(
     out.flush()
 
 
-@area_app.command("add")
-def area_add(names: Annotated[list[str], typer.Argument(help="区县 [乡镇/街道 [村/社区]]")]) -> None:
-    """Create an area path (what exists is reused) and print the ids."""
-    from bot.ledgercli import area_add as run
+def _register_ledger_commands() -> None:
+    from bot.cli_ledger import register
 
-    run(names)
+    register(app, db_app)
 
 
-@area_app.command("list")
-def area_list() -> None:
-    """Every area, as a tree with ids."""
-    from bot.ledgercli import area_list as run
-
-    run()
-
-
-@director_app.command("invite")
-def director_invite(
-    area: Annotated[str, typer.Option(help="the area's full name, e.g. 渝北区/龙溪街道, or its id")],
-    role: Annotated[str, typer.Option(help="director or supervisor")] = "director",
-) -> None:
-    """A one-time invite code binding a director (or supervisor) to an area when redeemed in the bot."""
-    from bot.ledgercli import director_invite as run
-
-    if role not in ("director", "supervisor"):
-        fail("--role must be director or supervisor")
-    run(area, role)
-
-
-@director_app.command("revoke")
-def director_revoke(telegram_id: Annotated[int, typer.Argument(help="the person's Telegram user id")]) -> None:
-    """Deactivate every role of a director or supervisor at once (incident response)."""
-    from bot.ledgercli import director_revoke as run
-
-    run(telegram_id)
-
-
-@director_app.command("revoke-invites")
-def director_revoke_invites(
-    area: Annotated[str | None, typer.Option(help="only this area's invites (default: all)")] = None,
-) -> None:
-    """Void unused invite codes."""
-    from bot.ledgercli import invites_revoke as run
-
-    run(area)
-
-
-@director_app.command("list")
-def director_list() -> None:
-    """Directors and supervisors with their areas and whether they are active."""
-    from bot.ledgercli import director_list as run
-
-    run()
-
-
-@ledger_app.command("export")
-def ledger_export(
-    area: Annotated[str, typer.Option(help="the area's full name or id; entries below it are included")],
-    format: Annotated[str, typer.Option(help="csv")] = "csv",
-    out: Annotated[Path | None, typer.Option(help="file to write (default: ledger-AREA-TIME.csv[.enc])")] = None,
-    plain: Annotated[bool, typer.Option(help="write plain CSV (marked as sensitive) instead of encrypted")] = False,
-) -> None:
-    """The area's ledger for entry into 全国儿童福利信息系统; encrypted unless --plain, always mode 0600."""
-    from bot.ledgercli import ledger_export as run
-
-    if format != "csv":
-        fail("only --format csv is supported")
-    run(area, out, plain)
-
-
-@ledger_app.command("open")
-def ledger_open(path: Annotated[Path, typer.Argument(help="an encrypted export (.csv.enc)")]) -> None:
-    """Print the CSV behind an encrypted export."""
-    from bot.ledgercli import ledger_open as run
-
-    run(path)
-
-
-@ledger_app.command("audit")
-def ledger_audit(reference: Annotated[str, typer.Argument(help="the entry, e.g. CQ-2026-000123")]) -> None:
-    """Who saw and did what to an entry, oldest first (this view is audited too)."""
-    from bot.ledgercli import ledger_audit as run
-
-    run(reference)
-
-
-@keys_app.command("rotate")
-def keys_rotate() -> None:
-    """Re-encrypt every encrypted value under the newest key of ENCRYPTION_KEYS, batch by batch, live."""
-    from bot.ledgercli import keys_rotate as run
-
-    run()
-
-
-@app.command("purge")
-def purge() -> None:
-    """Apply the retention periods now (the bot also runs this every JOBS_INTERVAL_MINUTES)."""
-    from bot.ledgercli import purge as run
-
-    run()
-
-
-@db_app.command("backup")
-def db_backup(
-    out: Annotated[Path | None, typer.Option(help="folder for the backup (default: DATA_DIR/backups)")] = None,
-) -> None:
-    """A consistent, encrypted copy of the database (SQLite online backup; pg_dump for PostgreSQL)."""
-    from bot.ledgercli import db_backup as run
-
-    run(out)
-
-
-@db_app.command("restore")
-def db_restore(
-    path: Annotated[Path, typer.Argument(help="a file written by tongxing db backup")],
-    yes: Annotated[bool, typer.Option("--yes", help="confirm: the whole database is replaced")] = False,
-) -> None:
-    """Bring a backup back (needs the keys it was written with)."""
-    from bot.ledgercli import db_restore as run
-
-    run(path, yes)
+_register_ledger_commands()
 
 
 def main() -> None:

@@ -64,6 +64,8 @@ class Background:
         self.ledger = ledger
         self.sender: OutboxSender | None = None
         self.tasks: list[asyncio.Task[None]] = []
+        self.rounds = 0
+        self.round_done = asyncio.Event()  # set after each round of the jobs (tests wait on it, never on time)
 
     async def on_startup(self, bot: Bot) -> None:
         from bot.outbox import OutboxSender
@@ -93,12 +95,15 @@ class Background:
                     await job()
                 except Exception:
                     log.exception("ledger job %s failed; it runs again at the next interval", job.__name__)
+            self.rounds += 1
+            self.round_done.set()
             await asyncio.sleep(self.ledger.settings.jobs_interval_minutes * 60)
 
 
 def install(dp: Dispatcher, ledger: LedgerService) -> Background:
     """Start the sender and the jobs with the bot (polling, webhook and console all emit startup/shutdown)."""
     background = Background(ledger)
+    dp["ledger_background"] = background
     dp.startup.register(background.on_startup)
     dp.shutdown.register(background.on_shutdown)
     return background

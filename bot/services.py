@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -12,6 +11,7 @@ from typing import Any
 
 from bot.render import Renderer
 from bot.settings import Settings
+from checklist.unanswered import scrub
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +22,6 @@ class FeedbackRecord:
     question_text: str
     entry_id: int | None
     at: float
-
-
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:\d[\s-]?){7,}[\dXx]?")
-
-
-def scrub(question: str) -> str:
-    """Mask what identifies a family in a kept question: e-mail addresses and long digit runs (phones, ID numbers)."""
-    return _CONTACT.sub("***", question)
 
 
 class MemoryFeedback:

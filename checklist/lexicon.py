@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -30,26 +30,69 @@ class Synonyms(Strict):
     fixes: dict[str, str] = {}
 
 
-class DangerCategory(Strict):
-    patterns: list[str] = Field(min_length=1)
+CATEGORIES = (
+    "alone_unattended",
+    "domestic_violence",
+    "abuse",
+    "sexual_harm",
+    "missing_child",
+    "self_harm",
+    "injury_or_danger_now",
+)
+Category = Literal[
+    "alone_unattended",
+    "domestic_violence",
+    "abuse",
+    "sexual_harm",
+    "missing_child",
+    "self_harm",
+    "injury_or_danger_now",
+]
+
+
+class Signal(Strict):
+    """One kind of danger: a cue, optionally confirmed by a second cue (`also`) and a subject (`needs`).
+
+    `needs: child` → the text must also name a child (or a child speaking); `calmed_by: resolved` → an event
+    plainly over (今天好了, 已经找到了) switches it off, `calmed_by: context` → also any calming context (long past,
+    an insurance or relief question, an idiom); `injured` → 120 as well as 110; `entry` → the checklist entry the
+    reply offers besides the emergency numbers, before any other the question matches (self-harm → 19)."""
+
+    category: Category
+    cues: list[str] = Field(min_length=1)
+    also: list[str] = []
+    needs: Literal["child", "anyone", "none"] = "none"
+    calmed_by: Literal["nothing", "resolved", "context"] = "nothing"
+    injured: bool = False
+    entry: int | None = Field(default=None, ge=1, le=21)  # the service this danger calls for, before any match
+    raw: bool = False  # match before `safe` blanking (a cue that needs 打工 itself: 辍学去打工)
 
 
 class Urgent(Strict):
-    """Danger patterns per category; `{name}` expands a `vocab` alternation; `safe` is blanked out first."""
+    """Danger signals; `{name}` expands a `vocab` alternation; `safe` is blanked out first; `resolved` and `calm`
+    quiet the signals that allow it."""
 
     vocab: dict[str, str]
+    subjects: dict[Literal["child", "anyone"], list[str]]
     safe: list[str]
-    injured: list[str] = Field(min_length=1)
-    categories: dict[str, DangerCategory] = Field(min_length=1)
+    resolved: list[str]
+    calm: list[str]
+    signals: dict[str, Signal] = Field(min_length=1)
 
 
 class OutOfScope(Strict):
-    """Chit-chat patterns, and the words that show a question is about children or services at all."""
+    """Chit-chat patterns, and the words that show a question is about children or services at all; `adult_only`
+    topics (pensions, driving licences…) are out of scope unless a `child` is named; `elsewhere` topics (disputes,
+    compensation, pets) are out of scope unless one of the plan's `services` is asked about."""
 
     patterns: list[str]
     domain: list[str] = Field(min_length=1)
+    adult_only: list[str] = []
+    child: list[str] = []
+    elsewhere: list[str] = []
+    services: list[str] = []
 
-    @field_validator("patterns")
+    @field_validator("patterns", "adult_only", "child", "elsewhere", "services")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:
@@ -64,6 +107,7 @@ class Lexicon:
     stopwords: frozenset[str]
     urgent: Urgent
     out_of_scope: OutOfScope
+    danger_model: Path | None = None  # the trained second net (checklist.danger_model), when there is one
 
     def canonical(self) -> dict[str, str]:
         """variant → canonical, the canonical form mapping to itself."""
@@ -110,15 +154,15 @@ def expand(pattern: str, vocab: dict[str, str]) -> str:
 
 
 def _check_urgent(urgent: Urgent, path: Path) -> None:
-    """Compile each group as the detector will (re caches it); only on an error look for the pattern to blame."""
-    groups = {"safe": urgent.safe, "injured": urgent.injured}
-    groups |= {f"categories.{k}.patterns": v.patterns for k, v in urgent.categories.items()}
+    """Compile every pattern exactly as the detector will (re keeps them cached); an error names field and pattern."""
+    groups = {"safe": urgent.safe, "resolved": urgent.resolved, "calm": urgent.calm}
+    groups |= {f"subjects.{k}": v for k, v in urgent.subjects.items()}
+    for name, signal in urgent.signals.items():
+        groups |= {f"signals.{name}.cues": signal.cues, f"signals.{name}.also": signal.also}
+    missing = {"child", "anyone"} - set(urgent.subjects)
+    if missing:
+        raise LexiconError(f"{path}: field subjects: missing {sorted(missing)}")
     for field, patterns in groups.items():
-        try:
-            re.compile(union(patterns, urgent.vocab))
-            continue
-        except (KeyError, re.error):
-            pass
         for pattern in patterns:
             try:
                 re.compile(expand(pattern, urgent.vocab))
@@ -147,4 +191,5 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
         stopwords=frozenset(_lines(folder / "stopwords.txt")),
         urgent=urgent,
         out_of_scope=_yaml(folder / "out_of_scope.yaml", OutOfScope),
+        danger_model=folder / "danger_model.json" if (folder / "danger_model.json").exists() else None,
     )

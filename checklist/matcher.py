@@ -11,7 +11,8 @@ from typing import Any, Literal
 from checklist.lexicon import Lexicon, load_lexicon
 from checklist.normalize import LIMIT, normalize
 from checklist.scoring import Index, Tuning
-from checklist.urgency import Detector, UrgentHit
+from checklist.sounds import SoundFixer
+from checklist.urgency import UrgentHit, make_detector
 
 Kind = Literal["urgent", "answer", "clarify", "unknown", "out_of_scope"]
 _NOT_WORD = re.compile(r"[^\w.]+")
@@ -54,17 +55,29 @@ class AskResult:
 class Matcher:
     """Everything is built once (jieba, patterns, the index); `ask` only scores."""
 
-    def __init__(self, index: Index, lexicon: Lexicon, tokenizer: Any, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self,
+        index: Index,
+        lexicon: Lexicon,
+        tokenizer: Any,
+        tuning: Tuning | None = None,
+        sounds: SoundFixer | None = None,
+    ) -> None:
         self.index = index
+        self.sounds = sounds
         self.lexicon = lexicon
         self.tokenizer = tokenizer
         self.tuning = tuning or Tuning()
-        self.detector = Detector(lexicon.urgent)
+        self.detector = make_detector(lexicon)
         self.canonical = lexicon.canonical()
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
-        self._chitchat = re.compile("|".join(f"(?:{p})" for p in lexicon.out_of_scope.patterns) or r"(?!x)x")
-        self._domain = tuple(lexicon.out_of_scope.domain)
+        oos = lexicon.out_of_scope
+        self._chitchat, self._adult, self._child, self._elsewhere, self._services = (
+            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
+            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services)
+        )
+        self._domain = tuple(oos.domain)
 
     @classmethod
     def build(
@@ -76,12 +89,17 @@ class Matcher:
     ) -> Matcher:
         """From plain data: each entry's documents (examples, title, summary…) and optional keywords."""
         from checklist.segment import cached_json, tokenizer
+        from checklist.sounds import relevant_readings
 
         keywords = keywords or {}
-        domain = [line.split()[0] for line in lexicon.dictionary]
-        domain += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
-        domain += [normalize(k) for ks in keywords.values() for k in ks]
-        shell = cls(Index({}, {}), lexicon, tokenizer(domain), tuning)
+        words = [line.split()[0] for line in lexicon.dictionary]
+        words += [w for c, vs in lexicon.synonyms.synonyms.items() for w in (c, *vs)]
+        tok = tokenizer([*words, *(normalize(k) for ks in keywords.values() for k in ks)])
+        words = sorted({normalize(w) for w in words})
+        sources = [Path(__file__).with_name(f).read_text(encoding="utf-8") for f in ("matcher.py", "sounds.py")]
+        readings = cached_json([*words, sources[1]], lambda: relevant_readings(words), name="sounds")
+        sounds = SoundFixer(words, readings, lambda w: tok.FREQ.get(w, 0) > 0)
+        shell = cls(Index({}, {}), lexicon, tok, tuning, sounds)
 
         def tokenize() -> list[dict[str, list[list[str]]]]:
             return [
@@ -92,7 +110,7 @@ class Matcher:
         parts = [repr(sorted((e, list(ds)) for e, ds in table.items())) for table in (docs, keywords)]
         # The key covers all that shapes tokens (sets sorted: their repr changes with hash randomisation).
         parts += [repr(lexicon.dictionary), repr(sorted(lexicon.stopwords)), lexicon.synonyms.model_dump_json()]
-        parts.append(Path(__file__).read_text(encoding="utf-8"))
+        parts += sources
         tok_docs, tok_keys = cached_json(parts, tokenize)
         shell.index = Index({int(e): v for e, v in tok_docs.items()}, {int(e): v for e, v in tok_keys.items()})
         return shell
@@ -110,7 +128,9 @@ class Matcher:
 
     def tokens(self, normalized: str) -> list[str]:
         """jieba tokens of a normalised text, typos fixed, mapped to canonical words, stop words out."""
-        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        return self._cut(self.fix(normalized))
+
+    def _cut(self, text: str) -> list[str]:
         text = _NOT_WORD.sub(" ", text)
         out = []
         for word in self.tokenizer.cut(text, HMM=False):
@@ -119,6 +139,11 @@ class Matcher:
                 if token and token not in self.lexicon.stopwords:
                     out.append(token)
         return list(dict.fromkeys(out))
+
+    def fix(self, normalized: str) -> str:
+        """Typos out: listed ones (synonyms.yaml `fixes`), then sound-alikes of domain words (易苗 → 疫苗)."""
+        text = self._fix.sub(lambda m: self.lexicon.synonyms.fixes[m.group(0)], normalized) if self._fix else normalized
+        return self.sounds.fix(text) if self.sounds else text
 
     def _split(self, word: str) -> list[str]:
         """A word we know stays whole; another long word also yields its dictionary sub-words (如 打游戏 → 游戏)."""
@@ -136,23 +161,37 @@ class Matcher:
         question = text if isinstance(text, str) else ""
         wide = normalize(question, URGENT_LIMIT)
         urgent = self.detector.detect(wide)
-        normalized = normalize(wide, LIMIT)
-        cands = self.candidates(normalized)
+        normalized = self.fix(normalize(wide, LIMIT))
+        scored = self.index.score(self._cut(normalized), self.tuning)
+        cands = tuple(Candidate(e, round(s, 1)) for e, s in scored)
         kind, answer = self._decide(normalized, cands)
         if urgent is not None:
-            return AskResult(question, "urgent", urgent, answer if kind == "answer" else None, cands)
+            # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
+            return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
         return AskResult(question, kind, None, answer, cands)
+
+    def scope(self, normalized: str) -> Kind | None:
+        """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""
+        chitchat = bool(self._chitchat.search(normalized))
+        if chitchat and not self.in_domain(normalized):
+            return "out_of_scope"
+        if (self._adult.search(normalized) and not self._child.search(normalized)) or (
+            self._elsewhere.search(normalized) and not self._services.search(normalized)
+        ):
+            return "out_of_scope"
+        return None
+
+    def in_domain(self, normalized: str) -> bool:
+        return any(w in normalized for w in self._domain)
 
     def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
         t = self.tuning
+        if self.scope(normalized):
+            return "out_of_scope", None
         best = cands[0].score if cands else 0.0
         second = cands[1].score if len(cands) > 1 else 0.0
-        chitchat = bool(self._chitchat.search(normalized))
-        domain = any(w in normalized for w in self._domain)
-        if chitchat and not domain:
-            return "out_of_scope", None
         if best >= t.answer and best - second >= t.gap:
             return "answer", cands[0].id
         if best >= t.clarify:
             return "clarify", None
-        return ("unknown", None) if domain else ("out_of_scope", None)
+        return ("unknown", None) if self.in_domain(normalized) else ("out_of_scope", None)

@@ -98,17 +98,18 @@ def tokenizer(domain: Iterable[str]) -> Any:
     return tok
 
 
-def cached_json(parts: list[str], compute: Callable[[], Any]) -> Any:
-    """compute() once per distinct input, kept as JSON in the cache dir (the examples' tokens: ~0.15 s of jieba)."""
+def cached_json(parts: list[str], compute: Callable[[], Any], name: str = "tokens") -> Any:
+    """compute() once per distinct input, kept as JSON in the cache dir (the examples' tokens: ~0.15 s of jieba);
+    each `name` keeps only its latest file."""
     key = hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:16]
     folder = _writable(cache_dir())
-    path = folder / f"tokens-{key}.json"
+    path = folder / f"{name}-{key}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
     value = compute()
-    for old in folder.glob("tokens-*.json"):
+    for old in folder.glob(f"{name}-*.json"):
         old.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as out:

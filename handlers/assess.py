@@ -98,6 +98,16 @@ async def on_start(query: CallbackQuery, bot: Bot, state: FSMContext, renderer: 
     await begin(query.from_user.id, bot, state, renderer, ui)
 
 
+async def open_draft(query: CallbackQuery, state: FSMContext, renderer: Renderer) -> dict[str, Any] | None:
+    """The questionnaire in progress, with the button answered; or None, said kindly, when it has ended."""
+    draft = (await state.get_data()).get("draft")
+    if draft:
+        await query.answer()
+    else:
+        await query.answer(renderer.text("assess_expired"), show_alert=True)
+    return draft
+
+
 def record(catalog: Catalog, draft: dict[str, Any], key: str, value: Any) -> None:
     """Keep an answer (None = 不知道) and remember the order, so ⬅ 上一步 can undo it.
 
@@ -210,10 +220,8 @@ async def on_back(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
     """The back button: forget the last answer and ask that question again."""
-    draft = (await state.get_data()).get("draft")
-    if not draft:
-        return await query.answer(renderer.text("assess_expired"), show_alert=True)
-    await query.answer()
+    if not (draft := await open_draft(query, state, renderer)):
+        return
     key = draft["history"].pop() if draft["history"] else CHILDREN
     if key != CHILDREN:
         forget(catalog, draft, key)
@@ -233,10 +241,8 @@ async def on_cancel(event: CallbackQuery | Message, state: FSMContext, renderer:
 async def on_change(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, renderer: Renderer, ui: UI
 ) -> None:
-    draft = (await state.get_data()).get("draft")
-    if not draft:
-        return await query.answer(renderer.text("assess_expired"), show_alert=True)
-    await query.answer()
+    if not (draft := await open_draft(query, state, renderer)):
+        return
     family, children = review_lines(catalog, ui, draft)
     line = ui.assess.change_line
     lines = [(ln["key"], line.format(who="", **ln)) for ln in family]
@@ -266,10 +272,8 @@ async def on_edit(
 async def on_review(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
-    draft = (await state.get_data()).get("draft")
-    if not draft:
-        return await query.answer(renderer.text("assess_expired"), show_alert=True)
-    await query.answer()
+    if not (draft := await open_draft(query, state, renderer)):
+        return
     await show(query, bot, *await screen(draft, state, catalog, places, renderer, ui))
 
 
@@ -277,10 +281,8 @@ async def on_result(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
     """The result: one message the parent can forward, then entry buttons; the answers are not kept."""
-    draft = (await state.get_data()).get("draft")
-    if not draft:
-        return await query.answer(renderer.text("assess_expired"), show_alert=True)
-    await query.answer()
+    if not (draft := await open_draft(query, state, renderer)):
+        return
     profile = parse_profile(draft["profile"], places)
     children = assess(catalog, profile)
     await state.clear()

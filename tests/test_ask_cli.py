@@ -64,6 +64,19 @@ def test_ask_never_imports_the_bot_stack() -> None:
     assert b"LOADED []" in done.stderr, done.stderr
 
 
+def test_pypinyin_is_only_imported_to_build_the_cache() -> None:
+    probe = (
+        "import sys\n"
+        "sys.argv = ['tongxing', 'ask', '低报怎么申请']\n"
+        "from bot.cli import app\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print('PINYIN', 'pypinyin' in sys.modules, file=sys.stderr)\n"
+    )
+    for _ in range(2):  # the first run may build the cache of readings; the second must not need pypinyin
+        done = subprocess.run([sys.executable, "-c", probe], capture_output=True, cwd=ROOT, timeout=60, check=False)
+    assert b"PINYIN False" in done.stderr, done.stderr
+
+
 def test_a_1000_line_batch_builds_everything_once(monkeypatch) -> None:
     import json as _json
 

@@ -68,6 +68,21 @@ FAMILY_OF_TWO = [
 ]
 
 
+NOT_ANY = dict.fromkeys(["disability", "orphan", "unsupported", "hiv", "severe_mental_disorder"], False)
+PROFILE_OF_TWO = {  # what FAMILY_OF_TWO answers, as `tongxing assess` reads it
+    "residence": "渝北区",
+    "hukou": "四川省南充市",
+    "months_here": 12,
+    "moved_with": "parents",
+    "residence_permit": False,
+    "household": {"economic_hardship": True, "tekun": False, "sudden_hardship": False, "housing_difficulty": False},
+    "children": [
+        {"age": 7, "stage": "primary", "school_registered": True, "psych_needs": False, **NOT_ANY},
+        {"age": 4, "stage": "kindergarten", "psych_needs": False, **NOT_ANY},
+    ],
+}
+
+
 async def test_two_children_end_with_the_same_verdicts_as_the_command_line(tg: DirectTelegram) -> None:
     mei = tg.user()
     await mei.send("/assess")
@@ -77,36 +92,7 @@ async def test_two_children_end_with_the_same_verdicts_as_the_command_line(tg: D
     assert "第1个孩子（7岁）" in summary.text and "第2个孩子（4岁）" in summary.text
     await mei.click("✅ 看结果")
     result = "\n".join(m.text for m in mei.chat.messages[-2:-1])
-    cli = cli_assess(
-        {
-            "residence": "渝北区",
-            "hukou": "四川省南充市",
-            "months_here": 12,
-            "moved_with": "parents",
-            "residence_permit": False,
-            "household": {
-                "economic_hardship": True,
-                "tekun": False,
-                "sudden_hardship": False,
-                "housing_difficulty": False,
-            },
-            "children": [
-                {
-                    "age": 7,
-                    "stage": "primary",
-                    "school_registered": True,
-                    "psych_needs": False,
-                    **dict.fromkeys(["disability", "orphan", "unsupported", "hiv", "severe_mental_disorder"], False),
-                },
-                {
-                    "age": 4,
-                    "stage": "kindergarten",
-                    "psych_needs": False,
-                    **dict.fromkeys(["disability", "orphan", "unsupported", "hiv", "severe_mental_disorder"], False),
-                },
-            ],
-        }
-    )
+    cli = cli_assess(PROFILE_OF_TWO)
     blocks = result.split("【")[1:]
     assert len(blocks) == 2
     for block, child in zip(blocks, cli["children"], strict=True):

@@ -10,7 +10,7 @@ from aiogram.types import Message
 
 from tests.conftest import StartBot
 from tests.fakebot import FakeTelegram
-from tests.test_conversation_assess import FAMILY_OF_TWO, cli_assess
+from tests.test_conversation_assess import FAMILY_OF_TWO, PROFILE_OF_TWO, cli_assess
 
 
 def labels(message: Message) -> list[str]:
@@ -43,36 +43,7 @@ async def test_a_family_of_two_children_gets_the_verdicts_of_tongxing_assess(
     await fake.wait_for(lambda c: c.is_("sendMessage") and c.chat_id == mei.id and "🔄" in str(c.params), 10)
     result, entries = mei.chat.messages[-2:]
     assert "自测结果" in result.text and "第1个孩子" in result.text and "第2个孩子" in result.text
-    cli = cli_assess(
-        {
-            "residence": "渝北区",
-            "hukou": "四川南充",
-            "months_here": 12,
-            "moved_with": "parents",
-            "residence_permit": False,
-            "household": {
-                "economic_hardship": True,
-                "tekun": False,
-                "sudden_hardship": False,
-                "housing_difficulty": False,
-            },
-            "children": [
-                {
-                    "age": 7,
-                    "stage": "primary",
-                    "school_registered": True,
-                    "psych_needs": False,
-                    **dict.fromkeys(["disability", "orphan", "unsupported", "hiv", "severe_mental_disorder"], False),
-                },
-                {
-                    "age": 4,
-                    "stage": "kindergarten",
-                    "psych_needs": False,
-                    **dict.fromkeys(["disability", "orphan", "unsupported", "hiv", "severe_mental_disorder"], False),
-                },
-            ],
-        }
-    )
+    cli = cli_assess(PROFILE_OF_TWO)
     open_ids = sorted({e["id"] for c in cli["children"] for e in c["entries"] if e["verdict"] != "not_applicable"})
     assert [int(label.split(".")[0]) for label in labels(entries)[:-1]] == open_ids
     await mei.click(labels(entries)[0])

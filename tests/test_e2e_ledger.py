@@ -22,7 +22,9 @@ VILLAGE = "渝北区/龙溪街道/松牌路社区"
 FAMILY = 5001
 
 
-async def bot_life(fake: FakeTelegram, db_url: str, script: Callable[[LedgerService], Awaitable[Any]]) -> Any:
+async def bot_life(
+    fake: FakeTelegram, db_url: str, script: Callable[..., Awaitable[Any]], with_dp: bool = False
+) -> Any:
     """One life of the bot on the database: start polling (with the ledger's sender), play `script`, stop."""
     settings = make_settings(
         bot_token="123456:TEST", telegram_api_base=fake.url, database_url=db_url, operators_chat_id=-100777
@@ -33,7 +35,7 @@ async def bot_life(fake: FakeTelegram, db_url: str, script: Callable[[LedgerServ
         task = asyncio.create_task(run_polling(settings, dp, make_bot(settings), handle_signals=False))
         await fake.wait_for(lambda c: c.is_("getUpdates"), after=before)
         try:
-            return await script(db["ledger"])
+            return await (script(db["ledger"], dp) if with_dp else script(db["ledger"]))
         finally:
             await dp.stop_polling()
             await task
@@ -114,3 +116,15 @@ async def test_saved_while_the_bot_was_down_is_delivered_once_after_the_restart(
     await bot_life(fake, db_url, restart)
     await bot_life(fake, db_url, lambda ledger: fake.wait_polled())  # and once more: nothing is sent twice
     assert len(texts(fake, director)) == 1
+
+
+async def test_the_bot_runs_reminders_and_the_purge_on_its_own(fake: FakeTelegram, db_url: str) -> None:
+    async def look(ledger: LedgerService, dp: Any) -> None:
+        from sqlalchemy import text
+
+        await dp["ledger_background"].round_done.wait()  # the timer's first round runs at start-up
+        async with ledger.engine.connect() as conn:
+            found = (await conn.execute(text("SELECT count(*) FROM audit_log WHERE action = 'purge'"))).scalar()
+        assert found == 1
+
+    await bot_life(fake, db_url, look, with_dp=True)

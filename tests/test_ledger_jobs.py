@@ -157,3 +157,29 @@ async def test_the_audit_log_refuses_updates_and_early_deletes(world: World, eng
             async with engine.begin() as conn:
                 await conn.execute(sa.text("TRUNCATE audit_log"))
     assert (await rows(engine, "SELECT count(*) FROM audit_log"))[0][0] > 0
+
+
+@pytest.mark.redis
+async def test_forget_reaches_drafts_in_redis(
+    world: World, engine: AsyncEngine, redis_url: str, redis_prefix: str
+) -> None:
+    from bot.ledger_wiring import make_ledger as wire
+    from bot.storage import create_fsm_storage
+    from tests.conftest import make_settings
+
+    settings = make_settings(redis_url=redis_url, redis_prefix=redis_prefix)
+    storage = create_fsm_storage(settings, engine)
+    try:
+        await storage.set_data(StorageKey(42, 5001, 5001), {"alias": "王小明"})
+        await storage.set_state(StorageKey(42, 5001, 5001), "Help:need")
+        await storage.set_data(StorageKey(42, 5009, 5009), {"other": "family"})
+        raw = await storage.redis.get(storage.key_builder.build(StorageKey(42, 5001, 5001), "data"))  # type: ignore[attr-defined]
+        assert b"\xe7\x8e\x8b" not in raw  # encrypted in Redis too ("王" in UTF-8)
+        ledger = wire(settings, engine, storage)
+        report = await ledger.forget(5001)
+        assert report.fsm_rows == 1
+        assert await storage.get_data(StorageKey(42, 5001, 5001)) == {}
+        assert await storage.get_state(StorageKey(42, 5001, 5001)) is None
+        assert await storage.get_data(StorageKey(42, 5009, 5009)) == {"other": "family"}
+    finally:
+        await storage.close()

@@ -151,3 +151,51 @@ def test_a_bad_lexicon_file_is_named_with_its_field(tmp_path: Path) -> None:
     (tmp_path / "synonyms.yaml").write_text("synonyms: {户口: [户籍]}\nmistakes: {}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"synonyms\.yaml: field mistakes"):
         load_lexicon(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "我自己的养老保险怎么从外省转过来",
+        "老公的驾照被扣了六分",
+        "二手房过户要交哪些税",
+        "我家猫咪打了疫苗还能洗澡吗",
+        "对方家长要我们赔钱 怎么办",
+        "我婆婆住院了 她的医保在老家",
+        "你们是人工还是机器人",
+    ],
+)
+def test_grown_ups_affairs_and_other_offices_business_are_out_of_scope(matcher: Matcher, question: str) -> None:
+    result = matcher.ask(question)
+    assert result.kind == "out_of_scope" and result.answer is None, result
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [("孩子的医保在老家 在重庆住院怎么报", 8), ("出了车祸 孩子的医药费垫不起 有没有救助", 16)],
+)
+def test_a_child_or_a_service_keeps_such_questions_in_scope(matcher: Matcher, question: str, entry: int) -> None:
+    assert matcher.ask(question).answer == entry
+
+
+def test_a_danger_answers_with_the_service_it_calls_for(matcher: Matcher) -> None:
+    result = matcher.ask("我初二 手上划了好多道 今天又想划")
+    assert result.kind == "urgent" and result.answer == 19
+    assert result.to_json()["urgent"] is True and result.to_json()["answer"] == 19
+
+
+HELDOUT = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize("name", ["ask_dev_heldout.yaml", "ask_fresh.yaml"])
+def test_held_out_sets_keep_their_numbers(matcher: Matcher, name: str) -> None:
+    """Regression guard on the sets used for tuning (docs/benchmarks.md has the numbers and says so)."""
+    from bench.eval_set import evaluate, load
+
+    score = evaluate(matcher, load(str(HELDOUT / name)))
+    assert score.caught / score.urgent >= 0.95
+    assert score.alarms / score.calm <= 0.03
+    assert score.top1 / score.asked >= 0.85
+    if name == "ask_dev_heldout.yaml":
+        assert score.oos_ok / score.oos >= 0.95
+        assert score.top1 / score.asked >= 0.95

@@ -244,3 +244,24 @@ async def test_rate_limits_per_chat_and_overall() -> None:
 
 def test_lease_is_long_enough_for_a_slow_send() -> None:
     assert LEASE >= timedelta(seconds=60)
+
+
+class CaseButtons:
+    """What the bot's handlers will provide: keyboards as dicts, callback data with ids only."""
+
+    def staff_case(self, case_id: int, reference: str) -> dict[str, Any] | None:
+        return {"inline_keyboard": [[{"text": "受理", "callback_data": f"lc:acc:{case_id}"}]]}
+
+    def referral_question(self, referral_id: int, reference: str) -> dict[str, Any] | None:
+        return {"inline_keyboard": [[{"text": "同意", "callback_data": f"lr:yes:{referral_id}"}]]}
+
+
+async def test_notices_carry_the_bots_buttons(engine: AsyncEngine, clock: Clock, fake: FakeTelegram, bot: Any) -> None:
+    ledger = make_ledger(engine, clock)
+    ledger.buttons = CaseButtons()
+    w = await standard_world(ledger)
+    filed = await ledger.file_request(w.draft(VILLAGE), w.consent())
+    await drain(sender_for(ledger, bot))
+    (call,) = fake.calls_of("sendMessage", w.staff["director_a"])
+    button = call.params["reply_markup"]["inline_keyboard"][0][0]
+    assert button == {"text": "受理", "callback_data": f"lc:acc:{filed.case_id}"}

@@ -85,3 +85,89 @@ def test_regression_wordings_found_later() -> None:
     cases = load_yaml(CASES / "urgent_extra.yaml")
     assert [q for q in cases["urgent"] if hit(q) is None] == []
     assert [q for q in cases["calm"] if hit(q) is not None] == []
+
+
+def test_signal_wordings_from_fresh_probes_raise_the_alarm_in_their_category() -> None:
+    from tests.conftest import CASES, load_yaml
+
+    cases = load_yaml(CASES / "urgent_signals.yaml")
+    assert set(cases["urgent"]) == set(CATEGORIES)
+    missed = [q for qs in cases["urgent"].values() for q in qs if hit(q) is None]
+    assert missed == []
+    moved = [(c, q) for c, qs in cases["urgent"].items() for q in qs if c not in hit(q).categories]  # type: ignore[union-attr]
+    assert moved == []
+
+
+def test_calm_wordings_from_fresh_probes_do_not_alarm() -> None:
+    from tests.conftest import CASES, load_yaml
+
+    calm = load_yaml(CASES / "urgent_signals.yaml")["calm"]
+    assert [q for q in calm if hit(q) is not None] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想死你们了 过年带娃回来",
+        "笑死我了 娃儿把袜子穿到手上",
+        "娃儿要死要活非要买玩具",
+        "写个作业磨蹭到十点 急死人了",
+        "气死我了 孩子又把水杯打翻了",
+        "我想死的心都有了 报名系统又登不上",
+        "商场跳楼价 童装五折",
+        "过年杀年猪 娃儿想去看",
+        "死记硬背有用吗",
+        "今天是网上报名的最后一天吗",
+    ],
+)
+def test_idioms_with_death_words_do_not_alarm(text: str) -> None:
+    assert hit(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "儿子打篮球把手腕摔骨折了 医保能报多少",
+        "孩子上个月离家出走过一次 第二天自己回来了 现在该怎么沟通",
+        "娃儿半夜发烧抽筋 去医院看了 今天已经好了 要不要复查",
+        "家里去年着过火 现在想申请临时救助",
+        "孩子被狗咬了 狂犬疫苗在哪里打",
+    ],
+)
+def test_harmless_or_resolved_contexts_calm_the_mild_signals(text: str) -> None:
+    assert hit(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月他爸用皮带抽他 医保能报吗",  # violence is never calmed by an insurance question
+        "孩子发高烧抽筋了 叫不醒",
+        "以前她继父晚上进她房间 现在还住一起",
+        "孩子说想死 应该是开玩笑的吧",
+    ],
+)
+def test_hard_signals_are_never_calmed(text: str) -> None:
+    assert hit(text) is not None
+
+
+def test_a_danger_names_the_service_it_calls_for() -> None:
+    found = hit("我初二 手上划了好多道 今天又想划")
+    assert found is not None and found.self_harm and found.entry == 19
+    shelter = hit("带着两个娃 今晚睡哪里都不晓得")
+    assert shelter is not None and shelter.entry == 16
+    assert "rough_sleeping" in shelter.signals
+
+
+def test_a_bad_danger_signal_is_named_with_its_file_and_field(tmp_path: Any) -> None:
+    from checklist.lexicon import LexiconError, lexicon_dir, load_lexicon
+
+    for f in lexicon_dir().iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    text = (tmp_path / "urgent.yaml").read_text(encoding="utf-8")
+    (tmp_path / "urgent.yaml").write_text(text.replace("category: self_harm", "category: sadness", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"urgent\.yaml: field signals\.suicidal\.category"):
+        load_lexicon(tmp_path)
+    (tmp_path / "urgent.yaml").write_text(text.replace("      - 不想活|", "      - 不想活(|", 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"urgent\.yaml: field signals\.suicidal\.cues: bad pattern"):
+        load_lexicon(tmp_path)

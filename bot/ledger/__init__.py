@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.ledger.types import *  # noqa: F403  (the vocabulary is the package's public surface)
+from bot.ledger.values import *  # noqa: F403
 
 if TYPE_CHECKING:
     from bot.ledger.service import LedgerService as LedgerService

@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from bot.ledger.access import AccessMixin, staff_actor
 from bot.ledger.core import OPERATOR_CLI, Tx
 from bot.ledger.models import Area, Invite, Staff
-from bot.ledger.types import AreaView, BadInput, InviteInvalid, Level, NotFound, Role, StaffView
+from bot.ledger.types import BadInput, InviteInvalid, Level, NotFound, Role
+from bot.ledger.values import AreaView, StaffView
 from bot.ledger.views import area_view, staff_view
 from checklist.places import clean
 

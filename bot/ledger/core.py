@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.crypto import Keyring, keyring
 from bot.db import session_maker
+from bot.ledger.buttons import Buttons, NoButtons
 from bot.ledger.casemodels import Case
 from bot.ledger.labels import Labels, load_labels
 from bot.ledger.logmodels import AuditLog, Outbox
@@ -27,27 +28,6 @@ if TYPE_CHECKING:
     from checklist.content import Catalog
 
 log = logging.getLogger(__name__)
-
-
-class Buttons(Protocol):
-    """Inline keyboards for notifications, as InlineKeyboardMarkup dicts; the bot's handlers provide them.
-
-    Kept as data so the ledger never imports aiogram or handlers: the outbox stores the dict and the sender
-    passes it to sendMessage as it is.
-    """
-
-    def staff_case(self, case_id: int, reference: str) -> dict[str, Any] | None: ...
-    def referral_question(self, referral_id: int, reference: str) -> dict[str, Any] | None: ...
-
-
-class NoButtons:
-    """Notifications without buttons (the default until the bot registers its keyboards)."""
-
-    def staff_case(self, case_id: int, reference: str) -> dict[str, Any] | None:
-        return None
-
-    def referral_question(self, referral_id: int, reference: str) -> dict[str, Any] | None:
-        return None
 
 
 @dataclass(frozen=True)

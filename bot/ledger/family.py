@@ -17,7 +17,8 @@ from bot.ledger.models import Area, Consent, Family
 from bot.ledger.referrals import ReferralMixin
 from bot.ledger.routing import route
 from bot.ledger.rules import OPEN
-from bot.ledger.types import FamilyCase, ForgetReport, Priority, RefStatus, Status
+from bot.ledger.types import Priority, RefStatus, Status
+from bot.ledger.values import FamilyCase, ForgetReport
 from bot.models import FsmState, LoggedQuestion
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from bot.ledger.casemodels import Case, CaseFiling
 from bot.ledger.core import Actor, Core, Tx
 from bot.ledger.labels import consent_terms
-from bot.ledger.models import Area, Consent, Family
+from bot.ledger.models import Area
 from bot.ledger.routing import route
 from bot.ledger.rules import (
     LOCAL,
@@ -24,19 +24,17 @@ from bot.ledger.rules import (
     local_time,
     priority_for,
 )
-from bot.ledger.store import locked_family, next_reference
+from bot.ledger.store import basis_detail, consent_row, filing_result, locked_family, next_reference
 from bot.ledger.types import (
-    EMERGENCY_BASIS,
     BadInput,
     Basis,
     ConsentRequired,
-    ConsentTerms,
-    FilingResult,
     GivenConsent,
     Priority,
     RequestDraft,
     Status,
 )
+from bot.ledger.values import ConsentTerms, FilingResult
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +83,14 @@ class FilingMixin(Core):
         if earlier is not None:
             case = await s.get_one(Case, earlier.case_id)
             tx.audit(actor, "file_repeat", case=case)
-            return _result(case, created=False, repeated=True, routed=())
+            return filing_result(case, created=False, repeated=True, routed=())
         area = await s.get(Area, draft.area_id)
         if area is None:
             raise BadInput(f"unknown area {draft.area_id}")
         family = await locked_family(tx, draft.telegram_id, draft.chat_id)
         urgent = draft.urgent or basis is Basis.EMERGENCY
-        consent_row = _consent_row(family, consent, basis, now)
-        s.add(consent_row)
+        given = consent_row(family, consent, basis, now)
+        s.add(given)
         child_key = self.pseudonym("child", draft.telegram_id, child_marker(draft))[:32]
         filing = CaseFiling(
             case_id=0,
@@ -112,7 +110,7 @@ class FilingMixin(Core):
             reference=await next_reference(tx, now.astimezone(LOCAL).year),
             family_id=family.id,
             area_id=area.id,
-            consent_id=consent_row.id,
+            consent_id=given.id,
             basis=basis.value,
             child_key=child_key,
             child_alias=draft.child_alias or None,
@@ -136,12 +134,10 @@ class FilingMixin(Core):
         await s.flush()
         filing.case_id = case.id  # type: ignore[assignment]
         s.add(filing)
-        tx.audit(
-            actor, "file_emergency" if basis is Basis.EMERGENCY else "file", case=case, detail=_basis_detail(basis)
-        )
+        tx.audit(actor, "file_emergency" if basis is Basis.EMERGENCY else "file", case=case, detail=basis_detail(basis))
         routed = await self.announce(tx, case, area)
         log.info("filed %s (%s) by %s, routed to %s", case.reference, priority.value, actor.key, routed)
-        return _result(case, created=True, repeated=False, routed=routed)
+        return filing_result(case, created=True, repeated=False, routed=routed)
 
     async def _attach(
         self, tx: Tx, case: Case, draft: RequestDraft, filing: CaseFiling, urgent: bool, actor: Actor
@@ -170,7 +166,7 @@ class FilingMixin(Core):
         tx.audit(actor, "file_attach", case=case, detail="priority_raised" if raised else None)
         area = await tx.session.get_one(Area, case.area_id)
         routed = await self.announce(tx, case, area, attached=True, raised=raised)
-        return _result(case, created=False, repeated=False, routed=routed)
+        return filing_result(case, created=False, repeated=False, routed=routed)
 
     async def announce(
         self, tx: Tx, case: Case, area: Area, attached: bool = False, raised: bool = False
@@ -194,33 +190,3 @@ class FilingMixin(Core):
             kind = "case_attached" if attached else "case_new"
             tx.tell([r], kind, text, case, urgent=case.urgent, buttons=True)
         return tuple(dict.fromkeys(r.level for r in recipients))
-
-
-def _consent_row(family: Family, consent: GivenConsent | None, basis: Basis, now: datetime) -> Consent:
-    if basis is Basis.EMERGENCY or consent is None:
-        return Consent(family_id=family.id, basis=basis.value, legal_basis=EMERGENCY_BASIS, granted_at=now)
-    return Consent(
-        family_id=family.id,
-        basis=basis.value,
-        rules_version=consent.rules_version,
-        text_hash=consent.text_hash,
-        granted_at=consent.given_at,
-    )
-
-
-def _basis_detail(basis: Basis) -> str | None:
-    return "override: " + EMERGENCY_BASIS if basis is Basis.EMERGENCY else None
-
-
-def _result(case: Case, *, created: bool, repeated: bool, routed: tuple[str, ...]) -> FilingResult:
-    assert case.id is not None
-    return FilingResult(
-        case_id=case.id,
-        reference=case.reference,
-        created=created,
-        repeated=repeated,
-        priority=Priority(case.priority),
-        status=Status(case.status),
-        first_visit_due=case.first_visit_due,
-        routed_to=routed,
-    )

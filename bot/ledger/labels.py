@@ -9,7 +9,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from bot.ledger.types import Agreement, Basis, ConsentTerms, ContactKind, Level, Priority, RefStatus, Role, Status
+from bot.ledger.types import Agreement, Basis, ContactKind, Level, Priority, RefStatus, Role, Status
+from bot.ledger.values import ConsentTerms
 from checklist.content import content_dir
 
 

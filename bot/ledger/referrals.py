@@ -9,16 +9,8 @@ from bot.ledger.core import Refused, Tx
 from bot.ledger.models import Area, Family, Staff
 from bot.ledger.rules import CAN_REFER, REFERRAL_STEPS, check_note, check_step, departments_for
 from bot.ledger.staff import StaffMixin
-from bot.ledger.types import (
-    Agreement,
-    BadInput,
-    Basis,
-    InvalidStep,
-    NotFound,
-    ReferralView,
-    RefStatus,
-    Status,
-)
+from bot.ledger.types import Agreement, BadInput, Basis, InvalidStep, NotFound, RefStatus, Status
+from bot.ledger.values import ReferralView
 from bot.ledger.views import referral_view
 
 FAMILY_EVENT = {RefStatus.RECEIVED: "ref_received", RefStatus.RETURNED: "ref_returned", RefStatus.DONE: "ref_done"}

@@ -11,7 +11,8 @@ from bot.ledger.casemodels import Case, Referral, Visit
 from bot.ledger.core import OPERATOR_CLI, Core
 from bot.ledger.logmodels import AuditLog
 from bot.ledger.models import Area
-from bot.ledger.types import AuditRow, NotFound
+from bot.ledger.types import NotFound
+from bot.ledger.values import AuditRow
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.ledger.types import (
 )
 
 if TYPE_CHECKING:
-    from bot.ledger.types import ConsentTerms
+    from bot.ledger.values import ConsentTerms
     from bot.settings import Settings
     from checklist.content import Catalog
 

@@ -12,7 +12,8 @@ from bot.ledger.casemodels import Case, CaseFiling, Referral, Visit
 from bot.ledger.core import Tx
 from bot.ledger.models import Area, Family
 from bot.ledger.rules import CAN_VISIT, OPEN, PRIORITY_ORDER, check_note, check_step, departments_for, local_time
-from bot.ledger.types import BadInput, CaseDetail, CaseSummary, Priority, Status
+from bot.ledger.types import BadInput, Priority, Status
+from bot.ledger.values import CaseDetail, CaseSummary
 from bot.ledger.views import detail, summary
 
 

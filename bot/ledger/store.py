@@ -1,16 +1,19 @@
-"""Writes that must be safe under concurrency: the reference counter and the per-family lock."""
+"""Rows of a filing: the reference counter and the per-family lock (safe under concurrency), consent, result."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 
-from bot.ledger.casemodels import RefCounter
+from bot.ledger.casemodels import Case, RefCounter
 from bot.ledger.core import Tx
-from bot.ledger.models import Family
+from bot.ledger.models import Consent, Family
+from bot.ledger.types import EMERGENCY_BASIS, Basis, GivenConsent, Priority, Status
+from bot.ledger.values import FilingResult
 
 
 def _insert(tx: Tx, table: Any) -> Any:
@@ -41,3 +44,33 @@ async def locked_family(tx: Tx, telegram_id: int, chat_id: int) -> Family:
     family = (await tx.session.exec(stmt.execution_options(populate_existing=True))).one()
     family.chat_id = chat_id
     return family
+
+
+def consent_row(family: Family, consent: GivenConsent | None, basis: Basis, now: datetime) -> Consent:
+    if basis is Basis.EMERGENCY or consent is None:
+        return Consent(family_id=family.id, basis=basis.value, legal_basis=EMERGENCY_BASIS, granted_at=now)
+    return Consent(
+        family_id=family.id,
+        basis=basis.value,
+        rules_version=consent.rules_version,
+        text_hash=consent.text_hash,
+        granted_at=consent.given_at,
+    )
+
+
+def basis_detail(basis: Basis) -> str | None:
+    return "override: " + EMERGENCY_BASIS if basis is Basis.EMERGENCY else None
+
+
+def filing_result(case: Case, *, created: bool, repeated: bool, routed: tuple[str, ...]) -> FilingResult:
+    assert case.id is not None
+    return FilingResult(
+        case_id=case.id,
+        reference=case.reference,
+        created=created,
+        repeated=repeated,
+        priority=Priority(case.priority),
+        status=Status(case.status),
+        first_visit_due=case.first_visit_due,
+        routed_to=routed,
+    )

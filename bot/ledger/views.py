@@ -6,21 +6,8 @@ from datetime import datetime
 
 from bot.ledger.casemodels import Case, CaseFiling, Referral, Visit
 from bot.ledger.models import Area, Staff
-from bot.ledger.types import (
-    Agreement,
-    AreaView,
-    Basis,
-    CaseDetail,
-    CaseSummary,
-    Level,
-    Priority,
-    ReferralView,
-    RefStatus,
-    Role,
-    StaffView,
-    Status,
-    VisitView,
-)
+from bot.ledger.types import Agreement, Basis, Level, Priority, RefStatus, Role, Status
+from bot.ledger.values import AreaView, CaseDetail, CaseSummary, ReferralView, StaffView, VisitView
 
 
 def area_view(area: Area) -> AreaView:

@@ -1,0 +1,166 @@
+"""Score the engine on labelled sets in the held-out format (q, id, alt, urgent); `-v` lists every miss.
+
+Run: .venv/bin/python bench/eval_set.py tests/data/ask_dev_heldout.yaml tests/data/ask_fresh.yaml [-v]
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.ask import load_matcher  # noqa: E402
+from checklist.content import load_catalog  # noqa: E402
+from checklist.matcher import Matcher  # noqa: E402
+
+
+@dataclass
+class Score:
+    """The held-out numbers: top-1 (direct answer right), top-3, out-of-scope kept out, urgent recall, alarms."""
+
+    top1: int = 0
+    top3: int = 0
+    asked: int = 0
+    no_answer: int = 0
+    oos: int = 0
+    oos_ok: int = 0
+    urgent: int = 0
+    caught: int = 0
+    calm: int = 0
+    alarms: int = 0
+    misses: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def line(self) -> str:
+        def pct(a: int, b: int) -> str:
+            return f"{a / b:.1%} ({a}/{b})" if b else "n/a"
+
+        return (
+            f"top1 {pct(self.top1, self.asked)}, no-answer {self.no_answer}, top3 {pct(self.top3, self.asked)}, "
+            f"oos rejected {pct(self.oos_ok, self.oos)}, urgent recall {pct(self.caught, self.urgent)}, "
+            f"false alarms {pct(self.alarms, self.calm)}"
+        )
+
+
+def evaluate(matcher: Matcher, items: list[dict[str, Any]]) -> Score:
+    s = Score()
+    for it in items:
+        r = matcher.ask(it["q"])
+        ok = {it.get("id"), *it.get("alt", [])} - {None}
+        flagged = r.urgent is not None
+        if it.get("urgent"):
+            s.urgent += 1
+            s.caught += flagged
+            if not flagged:
+                s.misses.append(("URGENT-MISS", it["q"]))
+        else:
+            s.calm += 1
+            s.alarms += flagged
+            if flagged:
+                s.misses.append(("FALSE-ALARM", r.urgent.categories, it["q"]))  # type: ignore[union-attr]
+        cands = [c.id for c in r.candidates]
+        if it.get("id") is None and not it.get("urgent"):
+            s.oos += 1
+            s.oos_ok += r.answer is None
+            if r.answer is not None:
+                s.misses.append(("OOS-ANSWERED", r.answer, it["q"]))
+        elif it.get("id") is not None:
+            s.asked += 1
+            if r.answer in ok:
+                s.top1 += 1
+            else:
+                s.no_answer += r.answer is None
+                s.misses.append(("WRONG" if r.answer else "NOANS", it["id"], r.answer, cands[:3], it["q"]))
+            s.top3 += bool(ok & set(cands[:3]))
+    return s
+
+
+def load(path: str) -> list[dict[str, Any]]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+HELD_OUT = ("tests/data/ask_dev_heldout.yaml", "tests/data/ask_fresh.yaml")
+# Measured with this script on main at 0992f5d, before the second round of work on the engine.
+BEFORE = {
+    "tests/data/ask_dev_heldout.yaml": "79.7% (353/443) | 92.8% | 90.3% (65/72) | 53.7% (36/67) | 3.0% (15/503)",
+    "tests/data/ask_fresh.yaml": "77.8% (63/81) | 93.8% | 78.6% (22/28) | 28.4% (23/81) | 11.9% (13/109)",
+}
+SECTION = """## Held-out sets in the parents' own words (second round)
+
+`tests/data/ask_dev_heldout.yaml` (570 questions written by someone who never saw our examples) and
+`tests/data/ask_fresh.yaml` (190 written by the matcher2 helper before it changed anything), scored by
+`bench/eval_set.py` (`-v` lists every miss). Top-1 counts a direct answer with the right entry (or an
+accepted alternative); out-of-scope rejected: questions with no entry that got no answer; false alarms: share of
+the non-urgent questions that raised the alarm. Top-1 can exceed top-3: for a child in danger the answer is the
+service the danger calls for (self-harm → 19) even when the words themselves matched other entries.
+
+| set | | top-1 | top-3 | out-of-scope rejected | urgent recall | false alarms |
+| --- | --- | --- | --- | --- | --- | --- |
+{rows}
+
+On `tests/data/ask_labelled.yaml` (the table at the top) the first round measured 96.1% top-1, 100% top-3,
+100% out-of-scope rejected, 100% recall, 0.0% false alarms, p50 0.30 / p99 1.16 ms and a 0.53 s cold start on a
+quieter machine. Accuracy is unchanged; the one false alarm now (房子被大火烧了，我们一家没地方住了) is on purpose:
+a family with nowhere to sleep tonight is treated as urgent and offered 临时救助. Latency rose with ~250 danger
+patterns and the sound check but stays well inside the budget (p99 ≤ 5 ms, cold start ≤ 1.5 s).
+
+**Say it plainly: both sets were used for tuning**, so the "after" numbers are optimistic. The dev set drove the
+danger signals, the new example phrasings and keywords (concepts, never its sentences) and the answer threshold
+and gap; the second set was written before any change, but its misses were fixed afterwards too. To see how the
+fixes carry over to wordings nobody tuned on, seven more rounds of fresh questions were written, each before
+running the engine on it, and scored once before fixing (these rounds now live in
+`tests/cases/urgent_signals.yaml`):
+
+| fresh round (first look) | urgent recall | false alarms | top-1 |
+| --- | --- | --- | --- |
+| the second set above, danger signals built on the dev set only | 92.6% (75/81) | 4.6% (5/109) | |
+| round 1 | 55.0% (11/20) | 22.0% (9/41) | |
+| round 2 | 47.5% (19/40) | 32.5% (13/40) | |
+| round 3 | 56.0% (14/25) | 8.6% (3/35) | |
+| round 4 | 45.2% (14/31) | 10.3% (3/29) | |
+| round 5 | 80.0% (16/20) | 1.8% (2/114) | 93.8% (90/96) |
+| round 6 | 60.0% (12/20) | 14.6% (6/41) | |
+| round 7 | 56.0% (14/25) | 32.0% (8/25) | |
+
+The rounds were deliberately written in other situations and voices than the dev set (dialect passives like 遭,
+grooming by game currency, drugs, child labour, farewell notes, charcoal, pyramid schemes…) and their "calm"
+halves on purpose full of near-misses, so each first look found gaps that were then closed with general cues.
+Those first looks (roughly 55–80% recall) are the honest estimate here for danger worded in ways nobody has
+seen yet; it is the weakest number, so expect some misses on a new set. All rounds are kept as tests.
+"""
+
+
+def section(matcher: Matcher) -> str:
+    """The held-out section of docs/benchmarks.md: before (static, measured on main) and after (measured now)."""
+    rows = []
+    for path in HELD_OUT:
+        s = evaluate(matcher, load(str(ROOT / path)))
+
+        def pct(a: int, b: int) -> str:
+            return f"{a / b:.1%} ({a}/{b})"
+
+        after = (
+            f"{pct(s.top1, s.asked)} | {s.top3 / s.asked:.1%} | {pct(s.oos_ok, s.oos)} | "
+            f"{pct(s.caught, s.urgent)} | {pct(s.alarms, s.calm)}"
+        )
+        rows += [f"| `{Path(path).name}` | before | {BEFORE[path]} |", f"| | after | {after} |"]
+    return SECTION.replace("{rows}", "\n".join(rows))
+
+
+def main(argv: list[str]) -> None:
+    matcher = load_matcher(load_catalog())
+    for path in [a for a in argv if not a.startswith("-")]:
+        score = evaluate(matcher, load(path))
+        print(f"{path}: {score.line()}")
+        if "-v" in argv:
+            for miss in score.misses:
+                print("  ", *miss)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
