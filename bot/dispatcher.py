@@ -80,7 +80,7 @@ def create_dispatcher(
 def help_desk(ledger: Any, ui: Any) -> Any:
     """The `desk` handlers call; notifications carry the staff's buttons (受理 …) and the family's (同意 / 不同意)."""
     from bot.helpdesk import HelpDesk
-    from bot.ledger.core import NoButtons
+    from bot.ledger.buttons import NoButtons
     from handlers.staff_views import LedgerButtons
 
     if isinstance(ledger.buttons, NoButtons):

@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.ledger import Agreement, ContactKind, GivenConsent, LedgerError, NotAllowed, RefStatus, RequestDraft
 from bot.ledger.rules import LIMITS, LOCAL, local_time
-from bot.ledger.types import Agreement, ContactKind, GivenConsent, LedgerError, RefStatus, RequestDraft
 from handlers.deps import Refusal
 
 if TYPE_CHECKING:
@@ -23,6 +23,8 @@ async def refusals() -> AsyncIterator[None]:
     """The ledger's errors as handlers.deps.Refusal (handlers never import bot); database errors pass through."""
     try:
         yield
+    except NotAllowed as err:  # its message is the audited reason code: other_area, not_staff, revoked, …
+        raise Refusal(err.code, str(err).split(":")[0]) from err
     except LedgerError as err:
         raise Refusal(err.code, getattr(err, "reason", None)) from err
 

@@ -33,9 +33,10 @@ class Asked(Filter):
 async def on_urgent(message: Message, asked: AskResult, renderer: Renderer, ui: UI, desk: object = None) -> None:
     """110/120/12355 on the spot; with the ledger wired, a button to tell the child director at once (no consent
     needed: the button's handler files an urgent entry, see handlers.request_place.on_urgent)."""
-    hit = asked.urgent
-    text = renderer.html("urgent", injured=bool(hit and hit.injured), self_harm=bool(hit and hit.self_harm))
-    await message.reply(text, reply_markup=urgent_kb(ui) if desk is not None else None)
+    hit, offer = asked.urgent, "button" if desk is not None else None
+    flags = {"injured": bool(hit and hit.injured), "self_harm": bool(hit and hit.self_harm)}
+    text = renderer.html("urgent", **flags, offer=offer)
+    await message.reply(text, reply_markup=urgent_kb(ui) if offer else None)
 
 
 async def on_question(

@@ -45,7 +45,8 @@ class Refusal(Exception):
     """The help desk's refusals in the handlers' terms (bot.helpdesk translates the ledger's errors).
 
     code: consent_required | not_allowed | invite_invalid | invalid_step | bad_input | not_found;
-    reason: for invite_invalid, unknown | used | expired | revoked.
+    reason: for invite_invalid, unknown | used | expired | revoked; for not_allowed, the audited reason code
+    (other_area, not_staff, revoked, not_their_referral, no_such_entry).
     """
 
     def __init__(self, code: str, reason: str | None = None) -> None:

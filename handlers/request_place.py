@@ -27,7 +27,7 @@ async def answer_risk(talk: Talk, key: str, answer: bool | None) -> None:
         return await ask_next(talk, {**form, "risk": {**form.get("risk", {}), key: answer}})
     form[v.DANGER] = {True: "1", False: "0", None: "?"}[answer]
     if answer is True:  # 110 first, on the spot; then the urgent entry, without waiting for anything else
-        await talk.say("urgent", injured=False, self_harm=False)
+        await talk.say("urgent", injured=False, self_harm=False, offer="filing")
         form["urgent"] = True
     await ask_next(talk, form)
 

@@ -138,7 +138,7 @@ async def test_steps_out_of_order_stale_data_and_revoked_directors_are_answered_
     assert desk.tg.calls_of("answerCallbackQuery")[-1].params["show_alert"]
     stranger = desk.person(6001)
     await stranger.send("/cases")
-    assert "不能查看或处理" in stranger.last
+    assert "还没有登记" in stranger.last and "/qiuzhu" in stranger.last
     await desk.world.ledger.revoke_staff(director.id)
     await director.click("📄 详情")
     assert "已停用" in desk.tg.calls_of("answerCallbackQuery")[-1].params["text"]

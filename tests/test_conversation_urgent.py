@@ -33,7 +33,7 @@ async def told_director_and_supervisor(desk: Desk, reference: str) -> None:
 
 async def test_danger_words_get_the_hotlines_then_the_urgent_filing_without_consent(desk: Desk, mei: Person) -> None:
     await mei.send("救命 他打我")
-    assert "110" in mei.last and mei.buttons() == ["🚨 请儿童主任马上跟进"]
+    assert "110" in mei.last and "点下面的按钮" in mei.last and mei.buttons() == ["🚨 请儿童主任马上跟进"]
     assert await count(desk.engine, "family") == 0  # nothing kept for saying it
     await mei.click("🚨 请儿童主任马上跟进")
     assert "马上通知" in mei.last and "区县" in mei.last
@@ -58,6 +58,7 @@ async def test_a_danger_answer_files_at_once_after_110(desk: Desk, mei: Person) 
     await fill(mei, Answers(danger="⚠️ 有危险", places=()))
     texts = mei.said_since(len(mei.messages) - 2)
     assert "110" in texts[0] and "区县" in texts[1]  # the hotlines first, then only the place
+    assert "现在就把求助交给" in texts[0] and "/qiuzhu" not in texts[0]
     for place in ("渝北", "龙溪", "松牌路"):
         await mei.send(place)
     reference = reference_in(mei.last)

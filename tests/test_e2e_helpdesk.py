@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from aiogram import Dispatcher
+from aiogram import BaseMiddleware, Dispatcher
 
 from bot.app import database_services
 from bot.dispatcher import create_dispatcher
@@ -29,6 +29,26 @@ FAMILY = 5001
 VILLAGE = "渝北区/龙溪街道/松牌路社区"
 
 
+class Handled(BaseMiddleware):
+    """Innermost of the update middlewares: records each update id once its handling (answers included) is over."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.changed = asyncio.Event()
+
+    async def __call__(self, handler: Any, event: Any, data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            self.ids.add(event.update_id)
+            self.changed.set()
+
+    async def wait(self, update_id: int) -> None:
+        while update_id not in self.ids:
+            self.changed.clear()
+            await self.changed.wait()
+
+
 @dataclass
 class Life:
     """One life of the bot on the database: polling, the SQL FSM storage, the ledger and its sender running."""
@@ -37,22 +57,18 @@ class Life:
     dp: Dispatcher
     ledger: LedgerService
     engine: Any
+    handled: Handled
 
     async def settled(self, update: dict[str, Any] | None = None) -> None:
         """Until the bot has taken every update and handled them all, `update` included.
 
         wait_polled() alone can return while a taken update's task has not started yet (aiogram creates the
-        task, then polls again): the in-flight counter's last update id tells when it has.
+        task, then polls again), and several tasks run at once: so wait for this update's own end too.
         """
         await self.fake.wait_polled()
-        inflight = self.dp["inflight"]
-
-        async def started() -> None:
-            while update and (inflight.last_update_id or 0) < update["update_id"]:
-                await asyncio.sleep(0)
-
-        await asyncio.wait_for(started(), 10)
-        await asyncio.wait_for(inflight.wait_idle(), 10)
+        if update is not None:
+            await asyncio.wait_for(self.handled.wait(update["update_id"]), 10)
+        await asyncio.wait_for(self.dp["inflight"].wait_idle(), 10)
 
     def person(self, telegram_id: int) -> Person:
         return Person(self.fake.user(telegram_id), self.settled)
@@ -73,11 +89,13 @@ async def life(fake: FakeTelegram, db_url: str) -> AsyncIterator[Life]:
     )
     async with database_services(settings) as db:
         dp = create_dispatcher(settings, **{**db, "matcher": StandInMatcher()})
+        handled = Handled()
+        dp.update.outer_middleware(handled)
         before = len(fake.calls)
         task = asyncio.create_task(run_polling(settings, dp, make_bot(settings), handle_signals=False))
         await fake.wait_for(lambda c: c.is_("getUpdates"), after=before)
         try:
-            yield Life(fake, dp, db["ledger"], db["engine"])
+            yield Life(fake, dp, db["ledger"], db["engine"], handled)
         finally:
             await dp.stop_polling()
             await task
@@ -240,7 +258,8 @@ async def test_confirm_pressed_twice_files_once(fake: FakeTelegram, db_url: str)
         await fill(family)
         screen = family.user.chat.last_message
         pressed = await asyncio.gather(*[family.user.click_data("hq:confirm:", screen) for _ in range(2)])
-        await bot.settled(max(pressed, key=lambda u: u["update_id"]))  # both taken in one poll, handled at once
+        for update in pressed:  # both taken in one poll and handled at the same time
+            await bot.settled(update)
         assert await count(bot.engine, "ledger_case") == 1 and await count(bot.engine, "case_filing") == 1
         said = [str(c.params.get("text")) for c in fake.calls_of("sendMessage", FAMILY)]
         said += [str(c.params.get("text")) for c in fake.calls_of("answerCallbackQuery")]
