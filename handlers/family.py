@@ -51,7 +51,7 @@ async def on_forget(
 def router() -> Router:
     r = Router(name="family")
     r.message.filter(F.chat.type == "private", has_desk)
-    r.callback_query.filter(has_desk)
+    r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
     r.message.register(cmd_mine, Command("mine"))
     r.message.register(cmd_forget, Command("forget"))
     r.callback_query.register(on_referral_answer, v.HrCb.filter())

@@ -148,7 +148,7 @@ async def on_buttons_only(message: Message, **deps: Any) -> None:
 def router() -> Router:
     r = Router(name="request")
     r.message.filter(F.chat.type == "private", has_desk)
-    r.callback_query.filter(has_desk)
+    r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
     r.message.register(cmd_qiuzhu, Command("qiuzhu"))
     r.callback_query.register(on_menu_qiuzhu, MenuCb.filter(F.action == "qiuzhu"))
     r.message.register(on_decline, StateFilter(S), F.text.func(is_cancel))

@@ -100,6 +100,9 @@ async def on_place_unsure(query: CallbackQuery, **deps: Any) -> None:
     if level != "district":
         return await ask_next(talk, {**await talk.form(), level: v.UNSURE})
     districts = await talk.desk.areas(None)
+    if not districts:  # no area is set up yet: nowhere to send it; say so rather than ask forever
+        await talk.state.clear()
+        return await talk.say("help_place_unknown", level="none", found=False)
     await talk.say("help_place_unknown", v.places_kb(districts, talk.ui, unsure=False), level=level, found=True)
 
 

@@ -62,7 +62,7 @@ async def on_case(query: CallbackQuery, callback_data: sv.CaseCb, bot: Bot, stat
 def router() -> Router:
     r = Router(name="staff")
     r.message.filter(F.chat.type == "private", has_desk)
-    r.callback_query.filter(has_desk)
+    r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
     r.message.register(cmd_start_code, CommandStart(deep_link=True))
     r.message.register(cmd_join, Command("join"))
     r.message.register(cmd_cases, Command("cases"))

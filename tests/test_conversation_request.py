@@ -219,3 +219,22 @@ async def test_starting_over_from_the_summary_keeps_the_consent_and_asks_again(d
     await mei.click("✅ 确认提交")
     (case,) = await rows(desk.engine, "SELECT basis, child_age FROM ledger_case")
     assert tuple(case) == ("consent", None)
+
+
+async def test_with_no_area_set_up_the_family_is_told_and_nothing_is_kept(engine: AsyncEngine) -> None:
+    from bot.dispatcher import create_dispatcher
+    from bot.ledger.service import LedgerService
+    from tests.conftest import make_settings
+    from tests.fakebot import DirectTelegram
+    from tests.standins import StandInMatcher
+
+    settings = make_settings()
+    tg = DirectTelegram(create_dispatcher(settings, matcher=StandInMatcher(), ledger=LedgerService(engine, settings)))
+    mei = Person(tg.user(FAMILY))
+    await consent(mei)
+    await fill(mei, Answers(places=("渝北",)))
+    assert "没找到这个区县" in mei.last
+    await mei.click("不清楚")
+    assert "还没有开通任何区县" in mei.last and "110" in mei.last
+    assert await tg.dp.fsm.get_context(tg.bot, FAMILY, FAMILY).get_state() is None
+    assert await count(engine, "family") == 0

@@ -161,3 +161,15 @@ async def test_cases_lists_the_area_urgent_first(desk: Desk) -> None:
     await supervisor.click("↪ 转介")
     await supervisor.click(supervisor.buttons()[0])
     assert "紧急情况（不需要同意）" in supervisor.buttons()
+
+
+async def test_buttons_pressed_in_a_group_do_nothing(desk: Desk) -> None:
+    """Groups are commands-only: the operators' chat gets notices without buttons, and forged presses are ignored."""
+    _family, director, reference = await filed(desk)
+    case_id = (await desk.world.ledger.open_reference(director.id, reference)).id
+    group = desk.tg.group()
+    await director.user.send("/start", chat=group)
+    note = group.last_message
+    await director.user.click_data(f"sc:ac:{case_id}", note)
+    (case,) = await rows(desk.engine, "SELECT status FROM ledger_case")
+    assert case.status == "new"
