@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
@@ -165,4 +166,5 @@ def register(r: Router) -> None:
     r.callback_query.register(on_close_note, Form.close_note, skip)
     r.callback_query.register(on_ref_step, sv.RefStepCb.filter())
     r.message.register(on_return_reason, Form.return_reason, F.text, TYPED)
-    r.callback_query.register(on_cancel, sv.FormCb.filter(F.a == "cancel"))
+    # Only a director's own form (or none): a stale 取消 never throws away a family's request draft.
+    r.callback_query.register(on_cancel, StateFilter(None, Form), sv.FormCb.filter(F.a == "cancel"))

@@ -173,3 +173,13 @@ async def test_buttons_pressed_in_a_group_do_nothing(desk: Desk) -> None:
     await director.user.click_data(f"sc:ac:{case_id}", note)
     (case,) = await rows(desk.engine, "SELECT status FROM ledger_case")
     assert case.status == "new"
+
+
+async def test_a_form_cancelled_changes_nothing(desk: Desk) -> None:
+    _family, director, _reference = await filed(desk)
+    await director.click("☑ 办结")
+    await director.click("✖ 取消")
+    assert "什么都没改" in director.last
+    await director.send("已办完")  # no form open any more: not taken as a closing note
+    (case,) = await rows(desk.engine, "SELECT status, close_note FROM ledger_case")
+    assert tuple(case) == ("new", None)
