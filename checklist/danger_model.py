@@ -132,7 +132,7 @@ def cross_validated(danger: list[str], calm: list[str], folds: int = 5) -> tuple
     return out_danger, out_calm
 
 
-def main(false_alarms: float = 0.015) -> None:
+def main(false_alarms: float = 0.005) -> None:
     """Train on content/lexicon/danger_examples, set the threshold on unseen calm texts, write the model."""
     danger, calm = _corpus()
     scores_danger, scores_calm = cross_validated(danger, calm)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -146,8 +147,7 @@ def test_extreme_inputs_never_raise(matcher: Matcher, text: str) -> None:
 def test_a_bad_lexicon_file_is_named_with_its_field(tmp_path: Path) -> None:
     from checklist.lexicon import lexicon_dir
 
-    for f in lexicon_dir().iterdir():
-        (tmp_path / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(lexicon_dir(), tmp_path, dirs_exist_ok=True)
     (tmp_path / "synonyms.yaml").write_text("synonyms: {户口: [户籍]}\nmistakes: {}\n", encoding="utf-8")
     with pytest.raises(LexiconError, match=r"synonyms\.yaml: field mistakes"):
         load_lexicon(tmp_path)

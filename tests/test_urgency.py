@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import pytest
@@ -162,8 +163,7 @@ def test_a_danger_names_the_service_it_calls_for() -> None:
 def test_a_bad_danger_signal_is_named_with_its_file_and_field(tmp_path: Any) -> None:
     from checklist.lexicon import LexiconError, lexicon_dir, load_lexicon
 
-    for f in lexicon_dir().iterdir():
-        (tmp_path / f.name).write_bytes(f.read_bytes())
+    shutil.copytree(lexicon_dir(), tmp_path, dirs_exist_ok=True)
     text = (tmp_path / "urgent.yaml").read_text(encoding="utf-8")
     (tmp_path / "urgent.yaml").write_text(text.replace("category: self_harm", "category: sadness", 1), encoding="utf-8")
     with pytest.raises(LexiconError, match=r"urgent\.yaml: field signals\.suicidal\.category"):
