@@ -48,6 +48,8 @@ def create_dispatcher(
     Throttling keeps its buckets in Redis when REDIS_URL is set (shared by every instance), else in memory.
     """
     services = {**default_services(settings, skip=deps), **deps}
+    if "ledger" in services:  # help requests: the handlers' port onto the ledger, and its notification buttons
+        services.setdefault("desk", help_desk(services["ledger"], services["ui"]))
     inflight = InFlight()
     dp = Dispatcher(storage=storage or make_storage(settings), settings=settings, inflight=inflight, **services)
     dp.include_routers(*handlers.routers(settings))
@@ -73,6 +75,17 @@ def create_dispatcher(
     # Shutdown handlers run in order and aiogram's first closes the FSM storage: wait for handlers before that.
     dp.shutdown.handlers.insert(0, HandlerObject(callback=drain))
     return dp
+
+
+def help_desk(ledger: Any, ui: Any) -> Any:
+    """The `desk` handlers call; notifications carry the staff's buttons (受理 …) and the family's (同意 / 不同意)."""
+    from bot.helpdesk import HelpDesk
+    from bot.ledger.buttons import NoButtons
+    from handlers.staff_views import LedgerButtons
+
+    if isinstance(ledger.buttons, NoButtons):
+        ledger.buttons = LedgerButtons(ui)
+    return HelpDesk(ledger)
 
 
 def make_bucket(settings: Settings) -> Bucket:

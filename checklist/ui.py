@@ -58,10 +58,83 @@ class Assess(_Strict):
     hints: dict[str, str]
 
 
+class Contact(_Strict):
+    telegram: str
+    phone: str
+    other: str
+
+
+class Request(_Strict):
+    """Buttons of a family's help request (/qiuzhu, /mine, /forget)."""
+
+    go_on: str
+    read_full: str
+    agree: str
+    disagree: str
+    cancel: str
+    is_this: str
+    not_this: str
+    by_group: str
+    back: str
+    skip: str
+    yes: str
+    no: str
+    no_say: str
+    danger_yes: str
+    danger_no: str
+    unsure: str
+    contact: Contact
+    confirm: str
+    restart: str
+    urgent: str
+    forget_yes: str
+    forget_no: str
+    referral_yes: str
+    referral_no: str
+
+
+class Agreements(_Strict):
+    ask_family: str
+    director_confirmed: str
+    emergency: str
+
+
+class RefSteps(_Strict):
+    received: str
+    returned: str
+    done: str
+
+
+class Staff(_Strict):
+    """Buttons of child directors and supervisors: on a request, and in the forms behind them."""
+
+    open: str
+    accept: str
+    visit: str
+    refer: str
+    close: str
+    agreement: Agreements
+    default_share: str
+    no_note: str
+    next_in: dict[str, str] = Field(min_length=1)  # days → label
+    ref_button: str  # "{department}：{step}", a referral's next step
+    ref_status: RefSteps
+    cancel: str
+
+
+class StaffCommands(_Strict):
+    """The commands set for a director's own chat once they redeemed an invite."""
+
+    cases: str = Field(min_length=1, max_length=256)
+
+
 class UI(_Strict):
     commands: Commands
     buttons: Buttons
     assess: Assess
+    request: Request
+    staff: Staff
+    staff_commands: StaffCommands
 
 
 @cache

@@ -12,6 +12,8 @@ from aiogram.types import CallbackQuery, Message, ReplyParameters
 from checklist.content import Catalog
 from checklist.ui import UI
 from handlers.deps import AskResult, FeedbackSink, Matcher, Renderer
+from handlers.request_views import urgent_kb
+from handlers.staff_views import StaffForm
 from handlers.ui import FeedbackCb, PickCb, after_unknown_kb, feedback_kb, find_entry, pick_kb
 
 
@@ -28,10 +30,13 @@ class Asked(Filter):
         return {"asked": result} if not self.kinds or result.kind in self.kinds else False
 
 
-async def on_urgent(message: Message, asked: AskResult, renderer: Renderer) -> None:
-    hit = asked.urgent
-    text = renderer.html("urgent", injured=bool(hit and hit.injured), self_harm=bool(hit and hit.self_harm))
-    await message.reply(text)
+async def on_urgent(message: Message, asked: AskResult, renderer: Renderer, ui: UI, desk: object = None) -> None:
+    """110/120/12355 on the spot; with the ledger wired, a button to tell the child director at once (no consent
+    needed: the button's handler files an urgent entry, see handlers.request_place.on_urgent)."""
+    hit, offer = asked.urgent, "button" if desk is not None else None
+    flags = {"injured": bool(hit and hit.injured), "self_harm": bool(hit and hit.self_harm)}
+    text = renderer.html("urgent", **flags, offer=offer)
+    await message.reply(text, reply_markup=urgent_kb(ui) if offer else None)
 
 
 async def on_question(
@@ -45,7 +50,7 @@ async def on_question(
         await feedback.record("clarify", message.text or "", None)
         await message.reply(renderer.html("clarify"), reply_markup=pick_kb(choices))
     elif asked.kind == "urgent":
-        await on_urgent(message, asked, renderer)
+        await on_urgent(message, asked, renderer, ui)
     elif asked.kind == "out_of_scope":
         await message.reply(renderer.html("out_of_scope"))
     else:
@@ -86,10 +91,13 @@ async def on_feedback(
 
 
 def urgent_router() -> Router:
-    """First among the private routers and without a state filter, so danger words interrupt any form."""
+    """First among the private routers and without a state filter, so danger words interrupt any form.
+
+    Except a child director's own forms: a visit note describing harm is their record, not a cry for help.
+    """
     r = Router(name="urgent")
     r.message.filter(F.chat.type == "private")
-    r.message.register(on_urgent, Asked("urgent"))
+    r.message.register(on_urgent, ~StateFilter(StaffForm), Asked("urgent"))
     return r
 
 

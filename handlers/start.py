@@ -7,7 +7,10 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from checklist.ui import UI
+from handlers import staff
+from handlers.coming import has_desk
 from handlers.deps import Renderer
+from handlers.refusals import install
 from handlers.ui import MenuCb, menu_kb
 
 
@@ -28,7 +31,8 @@ async def on_menu_ask(query: CallbackQuery, bot: Bot, renderer: Renderer) -> Non
 def router() -> Router:
     r = Router(name="start")
     r.message.filter(F.chat.type == "private")
+    r.message.register(staff.cmd_start_code, CommandStart(deep_link=True), has_desk)  # an invite's deep link
     r.message.register(cmd_start, CommandStart())
     r.message.register(cmd_help, Command("help"))
     r.callback_query.register(on_menu_ask, MenuCb.filter(F.action == "ask"))
-    return r
+    return install(r)

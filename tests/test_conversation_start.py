@@ -37,12 +37,14 @@ async def test_menu_ask_prompts_for_a_question(tg: DirectTelegram) -> None:
     assert "打字" in mei.chat.last_message.text
 
 
-async def test_assess_starts_the_questionnaire_and_qiuzhu_says_it_is_coming(tg: DirectTelegram) -> None:
+async def test_without_a_ledger_help_requests_say_so_and_give_the_hotlines(tg: DirectTelegram) -> None:
+    """A Dispatcher with no database (only bare test dispatchers): /qiuzhu and the 求助 button still answer."""
     mei = tg.user()
     await mei.send("/assess")
     assert "几个孩子" in mei.chat.last_message.text
-    await mei.send("/qiuzhu")
-    assert "求助功能正在准备中" in mei.chat.last_message.text
+    for command in ("/qiuzhu", "/mine", "/forget", "/cases", "/join ABC"):
+        await mei.send(command)
+        assert "暂时不能提交求助" in mei.chat.last_message.text and "110" in mei.chat.last_message.text
     await mei.send("/start")
     await mei.click("求助")
-    assert "求助功能正在准备中" in mei.chat.last_message.text
+    assert "暂时不能提交求助" in mei.chat.last_message.text

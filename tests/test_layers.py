@@ -39,7 +39,9 @@ def test_handlers_hold_no_chinese_text(path: Path) -> None:
     docstrings = {
         id(n.body[0].value)
         for n in ast.walk(tree)
-        if isinstance(n, ast.FunctionDef | ast.Module | ast.ClassDef) and n.body and isinstance(n.body[0], ast.Expr)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module | ast.ClassDef)
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
     }
     literals = [
         n.value
