@@ -31,6 +31,7 @@ from bot.ask import load_matcher
 from bot.crypto import Keyring, configure
 from bot.db import make_engine, session_maker
 from bot.dispatcher import create_dispatcher
+from bot.ledger.service import LedgerService
 from bot.migrate import upgrade
 from bot.run import make_bot, run_polling
 from bot.services import MemoryFeedback
@@ -38,6 +39,7 @@ from bot.settings import Settings
 from checklist.content import load_catalog
 from checklist.matcher import Matcher
 from tests.fakebot import DirectTelegram, FakeTelegram
+from tests.ledger_support import Clock, World, make_ledger, standard_world
 from tests.standins import StandInMatcher
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -280,3 +282,20 @@ def test_keys() -> Keyring:
     keys = Keyring((Fernet.generate_key().decode(),), b"test-pseudonym-key")
     configure(keys)
     return keys
+
+
+# The ledger on the test database with a hand-moved clock and the standard areas and staff (tests/ledger_support.py);
+# a module overrides any of the three where it needs other settings or more data.
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
+    return make_ledger(engine, clock)
+
+
+@pytest.fixture
+async def world(ledger: LedgerService) -> World:
+    return await standard_world(ledger)

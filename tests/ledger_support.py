@@ -13,6 +13,8 @@ from bot.ledger import GivenConsent, RequestDraft, Role
 from bot.ledger.service import LedgerService
 from bot.settings import Settings
 
+VILLAGE = "渝北区/龙溪街道/松牌路社区"
+
 
 class Clock:
     """A clock tests move by hand (no sleeping): starts at a fixed UTC time."""

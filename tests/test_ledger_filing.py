@@ -10,24 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ledger import BadInput, Basis, ConsentRequired, GivenConsent, Priority, Status
 from bot.ledger.service import LedgerService
-from tests.ledger_support import Clock, World, make_ledger, standard_world
-
-VILLAGE = "渝北区/龙溪街道/松牌路社区"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
-    return make_ledger(engine, clock)
-
-
-@pytest.fixture
-async def world(ledger: LedgerService) -> World:
-    return await standard_world(ledger)
+from tests.ledger_support import VILLAGE, Clock, World, make_ledger
 
 
 async def count(engine: AsyncEngine, table: str) -> int:

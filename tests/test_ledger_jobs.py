@@ -15,24 +15,7 @@ from bot.ledger import Agreement, ContactKind, Status
 from bot.ledger.service import LedgerService
 from bot.questions import QuestionLog
 from bot.storage import SQLStorage
-from tests.ledger_support import Clock, World, make_ledger, standard_world
-
-VILLAGE = "渝北区/龙溪街道/松牌路社区"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
-    return make_ledger(engine, clock)
-
-
-@pytest.fixture
-async def world(ledger: LedgerService) -> World:
-    return await standard_world(ledger)
+from tests.ledger_support import VILLAGE, Clock, World, standard_world
 
 
 async def rows(engine: AsyncEngine, sql: str, **params: Any) -> list[tuple[Any, ...]]:

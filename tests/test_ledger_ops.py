@@ -24,20 +24,9 @@ from bot.ledger.export import export_csv, read_export, write_export
 from bot.ledger.keys import encrypted_columns, rotate_all
 from bot.ledger.service import LedgerService
 from bot.storage import SQLStorage
-from tests.ledger_support import Clock, World, make_ledger, standard_world
+from tests.ledger_support import VILLAGE, Clock, World, standard_world
 
-VILLAGE = "渝北区/龙溪街道/松牌路社区"
 CHILD, PHONE, ADDRESS = "欧阳小雨", "13912345678", "松牌路88号3单元"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
-    return make_ledger(engine, clock)
 
 
 @pytest.fixture

@@ -15,24 +15,12 @@ from bot.db import make_engine
 from bot.ledger.service import LedgerService
 from bot.outbox import LEASE, RateLimiter
 from tests.fakebot import FakeTelegram
-from tests.ledger_support import Clock, NoSleep, World, api_bot, drain, make_ledger, sender_for, standard_world
-
-VILLAGE = "渝北区/龙溪街道/松牌路社区"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.ledger_support import VILLAGE, Clock, NoSleep, World, api_bot, drain, make_ledger, sender_for, standard_world
 
 
 @pytest.fixture
 def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
     return make_ledger(engine, clock, outbox_max_attempts=3, operators_chat_id=-100777)
-
-
-@pytest.fixture
-async def world(ledger: LedgerService) -> World:
-    return await standard_world(ledger)
 
 
 @pytest.fixture
