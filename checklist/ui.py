@@ -120,6 +120,8 @@ class Staff(_Strict):
     ref_button: str  # "{department}：{step}", a referral's next step
     ref_status: RefSteps
     cancel: str
+    prev_page: str
+    next_page: str
 
 
 class StaffCommands(_Strict):

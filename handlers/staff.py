@@ -15,6 +15,7 @@ from handlers import staff_views as sv
 from handlers.coming import has_desk
 from handlers.deps import HelpDesk, Renderer
 from handlers.refusals import install
+from handlers.ui import show
 
 
 async def redeem(message: Message, code: str, bot: Bot, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
@@ -39,11 +40,25 @@ async def cmd_join(message: Message, command: CommandObject, renderer: Renderer,
     await redeem(message, command.args, deps["bot"], deps["desk"], renderer, deps["ui"])
 
 
-async def cmd_cases(message: Message, desk: HelpDesk, renderer: Renderer) -> None:
+async def cases_page(actor: int, page: int, desk: HelpDesk, renderer: Renderer, ui: UI) -> dict[str, Any]:
+    """One page of the area's open entries, urgent first: the text and its buttons."""
+    cases = await desk.list_cases(actor)
+    shown, page, count = sv.pages(cases, page)
+    view = {"cases": shown, "total": len(cases), "page": page + 1, "pages": count, "first": page * sv.CASES_PAGE}
+    text = renderer.html("staff_cases", **view, labels=desk.labels, when=desk.when)
+    return {"text": text, "reply_markup": sv.cases_kb(shown, page, count, ui)}
+
+
+async def cmd_cases(message: Message, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
     assert message.from_user is not None
-    cases = await desk.list_cases(message.from_user.id)
-    text = renderer.html("staff_cases", cases=cases, labels=desk.labels, when=desk.when, shown=sv.CASES_SHOWN)
-    await message.answer(text, reply_markup=sv.cases_kb(cases))
+    await message.answer(**await cases_page(message.from_user.id, 0, desk, renderer, ui))
+
+
+async def on_cases_page(query: CallbackQuery, callback_data: sv.PageCb, bot: Bot, **deps: Any) -> None:
+    """上一页 / 下一页: the list is read again (with the presser's own id), so it is never stale or another area's."""
+    page = await cases_page(query.from_user.id, callback_data.p, deps["desk"], deps["renderer"], deps["ui"])
+    await query.answer()
+    await show(query, bot, page["text"], page["reply_markup"])
 
 
 async def on_case(query: CallbackQuery, callback_data: sv.CaseCb, bot: Bot, state: FSMContext, **deps: Any) -> None:
@@ -67,5 +82,6 @@ def router() -> Router:
     r.message.register(cmd_join, Command("join"))
     r.message.register(cmd_cases, Command("cases"))
     r.callback_query.register(on_case, sv.CaseCb.filter())
+    r.callback_query.register(on_cases_page, sv.PageCb.filter())
     staff_forms.register(r)
     return install(r)

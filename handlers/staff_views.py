@@ -7,7 +7,7 @@ from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from checklist.ui import UI
@@ -18,7 +18,7 @@ AGREEMENTS = {"f": "ask_family", "c": "director_confirmed", "e": "emergency"}
 REF_STEPS = {"rc": "received", "rt": "returned", "dn": "done"}
 NEXT_STEPS = {"referred": ("rc", "rt", "dn"), "received": ("rt", "dn")}  # the ledger's REFERRAL_STEPS
 OPEN = ("new", "accepted", "visiting", "referred")
-CASES_SHOWN = 30  # buttons under /cases; the rest are counted in the text
+CASES_PAGE = 10  # entries per /cases message: a long list would pass Telegram's 4,096 characters
 
 
 class StaffForm(StatesGroup):
@@ -50,6 +50,10 @@ class HowCb(CallbackData, prefix="sg"):
 class RefStepCb(CallbackData, prefix="ss"):
     id: int  # the referral
     s: str  # a key of REF_STEPS
+
+
+class PageCb(CallbackData, prefix="sp"):
+    p: int  # the /cases page, counted from 0; the list is read again from the ledger when pressed
 
 
 class FormCb(CallbackData, prefix="sf"):
@@ -84,9 +88,23 @@ def case_kb(ui: UI, detail: Any) -> InlineKeyboardMarkup | None:
     return _kb(buttons) if buttons else None
 
 
-def cases_kb(cases: list[Any]) -> InlineKeyboardMarkup | None:
-    buttons = [(c.reference, CaseCb(a="op", id=c.id)) for c in cases[:CASES_SHOWN]]
-    return _kb(buttons) if buttons else None
+def pages(cases: list[Any], page: int) -> tuple[list[Any], int, int]:
+    """The entries of one /cases page, the page shown (clamped: the list may have shrunk) and the page count."""
+    count = max(1, -(-len(cases) // CASES_PAGE))
+    page = min(max(page, 0), count - 1)
+    return cases[page * CASES_PAGE : (page + 1) * CASES_PAGE], page, count
+
+
+def cases_kb(shown: list[Any], page: int, count: int, ui: UI) -> InlineKeyboardMarkup | None:
+    kb = InlineKeyboardBuilder()
+    for c in shown:
+        kb.button(text=c.reference, callback_data=CaseCb(a="op", id=c.id))
+    kb.adjust(2)
+    turns = [(ui.staff.prev_page, page - 1)] if page > 0 else []
+    turns += [(ui.staff.next_page, page + 1)] if page + 1 < count else []
+    if turns:
+        kb.row(*(InlineKeyboardButton(text=t, callback_data=PageCb(p=p).pack()) for t, p in turns))
+    return kb.as_markup() if shown else None
 
 
 def departments_kb(case_id: int, departments: Iterable[str], ui: UI) -> InlineKeyboardMarkup:

@@ -163,6 +163,33 @@ async def test_cases_lists_the_area_urgent_first(desk: Desk) -> None:
     assert "紧急情况（不需要同意）" in supervisor.buttons()
 
 
+async def test_a_long_list_comes_in_pages_that_fit_a_telegram_message(desk: Desk) -> None:
+    ledger, world = desk.world.ledger, desk.world
+    filed = [
+        await ledger.file_request(world.draft(VILLAGE, telegram_id=5100 + n, child_alias=f"孩子{n}"), world.consent())
+        for n in range(23)
+    ]
+    director = desk.person(world.staff["director_a"])
+    await director.send("/cases")
+    assert "共 23 条" in director.last and "第 1/3 页" in director.last
+    assert director.buttons() == [f.reference for f in filed[:10]] + ["下一页 ▶"]
+    await director.click("下一页 ▶")
+    assert "第 2/3 页" in director.last and "11. " in director.last
+    assert director.buttons() == [f.reference for f in filed[10:20]] + ["◀ 上一页", "下一页 ▶"]
+    await director.click("下一页 ▶")
+    assert director.buttons() == [f.reference for f in filed[20:]] + ["◀ 上一页"]
+    await director.click(filed[22].reference)
+    assert filed[22].reference in director.last
+    texts = [c.params["text"] for c in desk.tg.calls_of("sendMessage") + desk.tg.calls_of("editMessageText")]
+    assert max(len(t) for t in texts) < 4096
+    await director.user.click_data("sp:99")  # a page past the end (the list shrank, or forged): the last page
+    assert "第 3/3 页" in desk.tg.calls_of("editMessageText")[-1].params["text"]
+    other = desk.person(world.staff["director_b"])
+    await other.send("/cases")
+    await other.click_data("sp:1")  # another area's director paging: their own (empty) list, nothing of area A
+    assert "没有在办的求助" in desk.tg.calls_of("editMessageText")[-1].params["text"]
+
+
 async def test_buttons_pressed_in_a_group_do_nothing(desk: Desk) -> None:
     """Groups are commands-only: the operators' chat gets notices without buttons, and forged presses are ignored."""
     _family, director, reference = await filed(desk)
