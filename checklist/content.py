@@ -44,7 +44,16 @@ class Rule(Strict):
     eligible_why: str
     requires: list[Requirement] = []
     decided_by: str | None = None
+    # The service is an outcome only the office grants (低保, 特困, housing, 临时救助: 服务对象 "符合…条件的"):
+    # even with every fact in place the verdict is "maybe", and `decided_by` says who decides.
+    office_decides: bool = False
     extras: list[Extra] = []
+
+    @model_validator(mode="after")
+    def _office_named(self) -> Rule:
+        if self.office_decides and not self.decided_by:
+            raise ValueError("office_decides needs decided_by (who decides)")
+        return self
 
 
 class Entry(Strict):

@@ -91,7 +91,8 @@ def judge(catalog: Catalog, entry: Entry, facts: Mapping[str, Any]) -> EntryResu
         return EntryResult(entry.id, "maybe", f"{req.why}{known}{unsure}{decided}", tuple(missing), steps)
     extras = [x for x in rule.extras if evaluate(x.when, facts).value is True]
     why = "".join([rule.eligible_why, *(x.text for x in extras), decided])
-    return EntryResult(entry.id, "eligible", why, (), tuple(x.first_step for x in extras if x.first_step))
+    verdict: Verdict = "maybe" if rule.office_decides else "eligible"
+    return EntryResult(entry.id, verdict, why, (), tuple(x.first_step for x in extras if x.first_step))
 
 
 def gate(catalog: Catalog, migrant: MigrantResult, result: EntryResult) -> EntryResult:

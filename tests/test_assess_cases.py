@@ -57,6 +57,8 @@ def test_family_case(case: dict[str, Any]) -> None:
         assert set(facts) <= set(by_id[entry_id].missing), (entry_id, by_id[entry_id].missing)
     for entry_id, text in expect.get("why_contains", {}).items():
         assert text in by_id[entry_id].why
+    for entry_id, text in expect.get("why_excludes", {}).items():
+        assert text not in by_id[entry_id].why
     if "reason_contains" in expect:
         assert any(expect["reason_contains"] in r for r in result.migrant.reasons), result.migrant.reasons
     if "first_step_contains" in expect:

@@ -129,6 +129,7 @@ def test_content_check_passes_on_shipped_content() -> None:
         ("entries/07.yaml", "id: 7", "id: 77", ["entries"]),
         ("entries/10.yaml", "group: 住有所居", "group: 住有所住", ["entry 10", "group"]),
         ("entries/12.yaml", "between: [0, 6]", "between: [0, 6]", ["ok"]),
+        ("entries/14.yaml", "  decided_by: 最终由民政部门审核决定\n", "", ["entry 14", "office_decides"]),
         ("facts.yaml", "key: age,", "key: age, typo: 1,", ["facts.yaml", "typo"]),
         ("regions/chongqing.yaml", "central: true}", "central: maybe}", ["chongqing.yaml", "central"]),
     ],
