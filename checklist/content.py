@@ -167,6 +167,7 @@ class MigrantTexts(Strict):
     reasons: dict[str, str]
     status_text: dict[Literal["yes", "no", "unknown"], str]
     not_migrant_note: str
+    alone_note: str  # a child who came without a parent or guardian: who can help (二（一）3 监护缺失, 二（三）1)
     not_migrant_why: str
     unknown_migrant_why: str
 

@@ -88,6 +88,7 @@ def result_view(catalog: Catalog, profile: Profile, children: list[ChildResult],
             status_text=catalog.migrant.status_text[status],
             reasons=child["migrant"]["reasons"],
             not_migrant_note=catalog.migrant.not_migrant_note,
+            alone_note=catalog.migrant.alone_note if profile.facts.get("moved_with") == "alone" else None,
         )
         for verdict in ("eligible", "maybe", "not_applicable"):
             child[verdict] = [e for e in child["entries"] if e["verdict"] == verdict]

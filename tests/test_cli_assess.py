@@ -48,6 +48,17 @@ def test_assess_report_is_readable_chinese_and_says_what_to_do_first() -> None:
     assert "<b>" not in run.stdout
 
 
+def test_a_child_who_came_alone_is_told_who_can_help() -> None:
+    """Not a migrant child by the definition, but a child with no adult here is what 二（一）3 calls 监护缺失."""
+    alone = {"residence": "渝北区", "hukou": "四川省南充市", "months_here": 8, "moved_with": "alone",
+             "children": [{"age": 15, "stage": "none"}]}  # fmt: skip
+    run = tongxing("assess", "-", stdin=json.dumps(alone, ensure_ascii=False))
+    assert run.returncode == 0, run.stderr
+    assert "不属于流动儿童" in run.stdout and "儿童主任" in run.stdout and "110" in run.stdout
+    with_parents = tongxing("assess", "-", stdin=json.dumps({**alone, "moved_with": "parents"}, ensure_ascii=False))
+    assert "儿童主任帮忙" not in with_parents.stdout
+
+
 def test_assess_reads_a_profile_from_stdin() -> None:
     run = tongxing("assess", "-", "--json", stdin=EXAMPLE.read_text(encoding="utf-8"))
     assert run.returncode == 0 and json.loads(run.stdout)["children"]
