@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -25,7 +25,7 @@ from checklist.ui import UI
 from handlers import assess_views as v
 from handlers.assess_answers import TypedAnswer, parse_typed, review_lines
 from handlers.deps import Renderer
-from handlers.ui import MenuCb, show
+from handlers.ui import MenuCb, command, show
 
 CHILDREN = "children"  # the pointer while asking how many children
 
@@ -301,8 +301,8 @@ def router() -> Router:
     r = Router(name="assess")
     r.message.filter(F.chat.type == "private")
     forms = StateFilter(Assessing.answering, Assessing.reviewing)
-    r.message.register(cmd_assess, Command("assess"))
-    r.message.register(on_cancel, forms, Command("cancel"))
+    r.message.register(cmd_assess, command("assess"))
+    r.message.register(on_cancel, forms, command("cancel"))
     r.message.register(on_text, StateFilter(Assessing.answering), F.text, ~F.text.startswith("/"))
     r.callback_query.register(on_start, MenuCb.filter(F.action == "assess"))
     r.callback_query.register(on_start, v.NavCb.filter(F.a == "restart"))

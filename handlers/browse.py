@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from checklist.content import Catalog
@@ -14,6 +13,7 @@ from handlers.ui import (
     GroupCb,
     GroupsCb,
     MenuCb,
+    command,
     entry_kb,
     find_entry,
     find_group,
@@ -68,7 +68,7 @@ async def on_entry(
 def router() -> Router:
     r = Router(name="browse")
     r.message.filter(F.chat.type == "private")
-    r.message.register(cmd_list, Command("list"))
+    r.message.register(cmd_list, command("list"))
     r.callback_query.register(on_menu_list, MenuCb.filter(F.action == "list"))
     r.callback_query.register(on_groups, GroupsCb.filter())
     r.callback_query.register(on_group, GroupCb.filter())

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import StateFilter, or_f
 from aiogram.types import CallbackQuery, Message
 
+from checklist.answers import is_cancel
 from checklist.ui import UI
 from handlers import staff
 from handlers.coming import has_desk
 from handlers.deps import Renderer
 from handlers.refusals import install
-from handlers.ui import MenuCb, menu_kb
+from handlers.ui import MenuCb, command, menu_kb, start_command
 
 
 async def cmd_start(message: Message, renderer: Renderer, ui: UI) -> None:
@@ -23,6 +24,11 @@ async def cmd_help(message: Message, renderer: Renderer, ui: UI) -> None:
     await message.answer(renderer.html("help", commands=commands))
 
 
+async def cmd_nothing_to_cancel(message: Message, renderer: Renderer, ui: UI) -> None:
+    """取消 or /cancel outside any form (the forms take theirs first): not a question, not an unknown command."""
+    await message.answer(renderer.html("nothing_to_cancel"), reply_markup=menu_kb(ui))
+
+
 async def on_menu_ask(query: CallbackQuery, bot: Bot, renderer: Renderer) -> None:
     await query.answer()
     await bot.send_message(query.from_user.id, renderer.html("ask_prompt"))
@@ -31,8 +37,9 @@ async def on_menu_ask(query: CallbackQuery, bot: Bot, renderer: Renderer) -> Non
 def router() -> Router:
     r = Router(name="start")
     r.message.filter(F.chat.type == "private")
-    r.message.register(staff.cmd_start_code, CommandStart(deep_link=True), has_desk)  # an invite's deep link
-    r.message.register(cmd_start, CommandStart())
-    r.message.register(cmd_help, Command("help"))
+    r.message.register(staff.cmd_start_code, start_command(deep_link=True), has_desk)  # an invite's deep link
+    r.message.register(cmd_start, start_command())
+    r.message.register(cmd_help, command("help"))
+    r.message.register(cmd_nothing_to_cancel, StateFilter(None), or_f(F.text.func(is_cancel), command("cancel")))
     r.callback_query.register(on_menu_ask, MenuCb.filter(F.action == "ask"))
     return install(r)

@@ -6,12 +6,22 @@ from collections.abc import Iterable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from checklist.content import Catalog, Entry, Group
 from checklist.ui import UI
+
+
+def command(*names: str) -> Command:
+    """A command as people type it: /Start and /ASSESS too (phones capitalise the first letter)."""
+    return Command(*names, ignore_case=True)
+
+
+def start_command(deep_link: bool = False) -> CommandStart:
+    return CommandStart(deep_link=deep_link, ignore_case=True)
 
 
 # Short ASCII prefixes keep every callback under Telegram's 64 bytes; handlers re-check every value.
