@@ -11,10 +11,20 @@ from aiogram.types import CallbackQuery, Message, ReplyParameters
 
 from checklist.content import Catalog
 from checklist.ui import UI
+from handlers.assess_views import read_verdict_code
 from handlers.deps import AskResult, FeedbackSink, Matcher, Renderer
 from handlers.request_views import urgent_kb
 from handlers.staff_views import StaffForm
-from handlers.ui import FeedbackCb, PickCb, after_unknown_kb, feedback_kb, find_entry, pick_kb
+from handlers.ui import (
+    FeedbackCb,
+    PickCb,
+    ResultFeedbackCb,
+    after_unknown_kb,
+    feedback_kb,
+    find_entry,
+    pick_kb,
+    without_feedback,
+)
 
 
 class Asked(Filter):
@@ -76,16 +86,40 @@ async def on_pick(
 async def on_feedback(
     query: CallbackQuery, callback_data: FeedbackCb, renderer: Renderer, catalog: Catalog, feedback: FeedbackSink
 ) -> None:
+    """有用 / 没用 on an answer: kept with the parent's question, or, read from /list, with where it was read."""
     if find_entry(catalog, callback_data.id) is None:
         return await query.answer(renderer.text("not_found"), show_alert=True)
     answer = query.message if isinstance(query.message, Message) else None
     question = answer.reply_to_message.text if answer and answer.reply_to_message else None
-    kind = "useful" if callback_data.useful else "not_useful"
-    await feedback.record(kind, question or "", callback_data.id)
-    await query.answer(renderer.text("feedback_thanks", useful=callback_data.useful))
-    if answer is not None:
-        try:  # one vote per answer: the buttons go once pressed
-            await answer.edit_reply_markup(reply_markup=None)
+    topic = question or renderer.text("feedback_topic", source="list")
+    await vote(query, callback_data.useful, topic, callback_data.id, renderer, feedback)
+
+
+async def on_result_feedback(
+    query: CallbackQuery, callback_data: ResultFeedbackCb, renderer: Renderer, feedback: FeedbackSink
+) -> None:
+    """有用 / 没用 on a self-assessment result: kept with what it said (per child, no personal data)."""
+    children = read_verdict_code(callback_data.s)
+    if children is None:
+        return await query.answer(renderer.text("not_found"), show_alert=True)
+    topic = renderer.text("feedback_topic", source="result", children=children)
+    await vote(query, callback_data.useful, topic, None, renderer, feedback, source="result")
+
+
+async def vote(
+    query: CallbackQuery,
+    useful: bool,
+    topic: str,
+    entry_id: int | None,
+    renderer: Renderer,
+    feedback: FeedbackSink,
+    source: str = "answer",
+) -> None:
+    await feedback.record("useful" if useful else "not_useful", topic, entry_id)
+    await query.answer(renderer.text("feedback_thanks", useful=useful, source=source))
+    if isinstance(query.message, Message):
+        try:  # one vote per answer: the 有用 / 没用 row goes once pressed, any way back stays
+            await query.message.edit_reply_markup(reply_markup=without_feedback(query.message.reply_markup))
         except TelegramBadRequest:
             pass
 
@@ -107,4 +141,5 @@ def router() -> Router:
     r.message.register(on_question, StateFilter(None), Asked())
     r.callback_query.register(on_pick, PickCb.filter())
     r.callback_query.register(on_feedback, FeedbackCb.filter())
+    r.callback_query.register(on_result_feedback, ResultFeedbackCb.filter())
     return r

@@ -287,8 +287,10 @@ async def on_result(
     children = assess(catalog, profile)
     await state.clear()
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    for text in v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False))):
-        await bot.send_message(chat_id, text)
+    parts = v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False)))
+    for i, text in enumerate(parts):  # 有用 / 没用 under the last part, where the parent finishes reading
+        markup = v.result_feedback_kb(ui, children) if i == len(parts) - 1 else None
+        await bot.send_message(chat_id, text, reply_markup=markup)
     ids = sorted({r.id for c in children for r in c.entries if r.verdict != "not_applicable"})
     await bot.send_message(chat_id, renderer.html("assess_result_more"), reply_markup=v.result_kb(catalog, ui, ids))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -10,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from checklist.content import Catalog, FactDef, FactGroup
 from checklist.ui import UI
-from handlers.ui import EntryCb
+from handlers.ui import EntryCb, ResultFeedbackCb
 
 FAMILY = -1  # the `c` of a family-level question
 AGES = [str(a) for a in range(18)]
@@ -149,6 +150,37 @@ def result_kb(catalog: Catalog, ui: UI, entry_ids: list[int]) -> InlineKeyboardM
         kb.button(text=f"{entry_id}. {catalog.entry(entry_id).title}", callback_data=EntryCb(id=entry_id))
     kb.button(text=ui.assess.restart, callback_data=NavCb(a="restart"))
     return kb.adjust(1).as_markup()
+
+
+def verdict_code(children: list[Any]) -> str:
+    """What a result said, short enough for callback data: per child the migrant status (y/n/u) and how many
+    entries are eligible (e) and maybe (m), e.g. "ye6m2.ue0m21". Nothing that could tell who the family is."""
+    return ".".join(
+        f"{c.migrant.status[0]}e{sum(r.verdict == 'eligible' for r in c.entries)}"
+        f"m{sum(r.verdict == 'maybe' for r in c.entries)}"
+        for c in children
+    )
+
+
+_CODE = re.compile(r"([ynu])e(\d{1,2})m(\d{1,2})")
+_STATUS = {"y": "yes", "n": "no", "u": "unknown"}
+
+
+def read_verdict_code(code: str) -> list[dict[str, Any]] | None:
+    """verdict_code() read back, or None for anything else (callback data can be forged)."""
+    parts = [_CODE.fullmatch(part) for part in code.split(".")]
+    if not 1 <= len(parts) <= 4 or not all(parts):
+        return None
+    return [{"status": _STATUS[m[1]], "eligible": int(m[2]), "maybe": int(m[3])} for m in parts if m]
+
+
+def result_feedback_kb(ui: UI, children: list[Any]) -> InlineKeyboardMarkup:
+    """有用 / 没用 on the result message itself: it stays one message a parent can forward."""
+    code = verdict_code(children)
+    kb = InlineKeyboardBuilder()
+    kb.button(text=ui.buttons.useful, callback_data=ResultFeedbackCb(useful=True, s=code))
+    kb.button(text=ui.buttons.useless, callback_data=ResultFeedbackCb(useful=False, s=code))
+    return kb.adjust(2).as_markup()
 
 
 def shown(catalog: Catalog, ui: UI, fact: FactDef, value: Any, skipped: bool) -> str:

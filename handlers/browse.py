@@ -62,7 +62,7 @@ async def on_entry(
         await query.answer(renderer.text("not_found"), show_alert=True)
         return await show(query, bot, _groups_text(renderer, catalog), groups_kb(catalog))
     await query.answer()
-    await show(query, bot, renderer.html("entry", entry=entry), entry_kb(group_of(catalog, entry), ui))
+    await show(query, bot, renderer.html("entry", entry=entry), entry_kb(group_of(catalog, entry), ui, entry.id))
 
 
 def router() -> Router:
