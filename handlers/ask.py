@@ -5,25 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 
 from checklist.content import Catalog
 from checklist.ui import UI
-from handlers.assess_views import read_verdict_code
 from handlers.deps import AskResult, FeedbackSink, Matcher, Renderer
 from handlers.request_views import urgent_kb
 from handlers.staff_views import StaffForm
 from handlers.ui import (
-    FeedbackCb,
     PickCb,
-    ResultFeedbackCb,
     after_unknown_kb,
     feedback_kb,
     find_entry,
+    menu_kb,
     pick_kb,
-    without_feedback,
 )
 
 
@@ -62,7 +58,7 @@ async def on_question(
     elif asked.kind == "urgent":
         await on_urgent(message, asked, renderer, ui)
     elif asked.kind == "out_of_scope":
-        await message.reply(renderer.html("out_of_scope"))
+        await message.reply(renderer.html("out_of_scope"), reply_markup=menu_kb(ui))
     else:
         await feedback.record("unanswered", message.text or "", None)
         await message.reply(renderer.html("dont_know"), reply_markup=after_unknown_kb(ui))
@@ -83,47 +79,6 @@ async def on_pick(
     await bot.send_message(chat_id, text, reply_markup=feedback_kb(entry.id, ui), reply_parameters=reply)
 
 
-async def on_feedback(
-    query: CallbackQuery, callback_data: FeedbackCb, renderer: Renderer, catalog: Catalog, feedback: FeedbackSink
-) -> None:
-    """有用 / 没用 on an answer: kept with the parent's question, or, read from /list, with where it was read."""
-    if find_entry(catalog, callback_data.id) is None:
-        return await query.answer(renderer.text("not_found"), show_alert=True)
-    answer = query.message if isinstance(query.message, Message) else None
-    question = answer.reply_to_message.text if answer and answer.reply_to_message else None
-    topic = question or renderer.text("feedback_topic", source="list")
-    await vote(query, callback_data.useful, topic, callback_data.id, renderer, feedback)
-
-
-async def on_result_feedback(
-    query: CallbackQuery, callback_data: ResultFeedbackCb, renderer: Renderer, feedback: FeedbackSink
-) -> None:
-    """有用 / 没用 on a self-assessment result: kept with what it said (per child, no personal data)."""
-    children = read_verdict_code(callback_data.s)
-    if children is None:
-        return await query.answer(renderer.text("not_found"), show_alert=True)
-    topic = renderer.text("feedback_topic", source="result", children=children)
-    await vote(query, callback_data.useful, topic, None, renderer, feedback, source="result")
-
-
-async def vote(
-    query: CallbackQuery,
-    useful: bool,
-    topic: str,
-    entry_id: int | None,
-    renderer: Renderer,
-    feedback: FeedbackSink,
-    source: str = "answer",
-) -> None:
-    await feedback.record("useful" if useful else "not_useful", topic, entry_id)
-    await query.answer(renderer.text("feedback_thanks", useful=useful, source=source))
-    if isinstance(query.message, Message):
-        try:  # one vote per answer: the 有用 / 没用 row goes once pressed, any way back stays
-            await query.message.edit_reply_markup(reply_markup=without_feedback(query.message.reply_markup))
-        except TelegramBadRequest:
-            pass
-
-
 def urgent_router() -> Router:
     """First among the private routers and without a state filter, so danger words interrupt any form.
 
@@ -140,6 +95,4 @@ def router() -> Router:
     r.message.filter(F.chat.type == "private")
     r.message.register(on_question, StateFilter(None), Asked())
     r.callback_query.register(on_pick, PickCb.filter())
-    r.callback_query.register(on_feedback, FeedbackCb.filter())
-    r.callback_query.register(on_result_feedback, ResultFeedbackCb.filter())
     return r

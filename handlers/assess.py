@@ -25,6 +25,7 @@ from checklist.ui import UI
 from handlers import assess_views as v
 from handlers.assess_answers import TypedAnswer, parse_typed, review_lines
 from handlers.deps import Renderer
+from handlers.feedback import result_feedback_kb
 from handlers.ui import MenuCb, command, show
 
 CHILDREN = "children"  # the pointer while asking how many children
@@ -216,6 +217,13 @@ async def on_text(
     await message.answer(text, reply_markup=markup)
 
 
+async def on_review_text(message: Message, state: FSMContext, renderer: Renderer, ui: UI) -> None:
+    """Typed on the summary: 取消 cancels; anything else gets the summary's buttons again (nothing changes)."""
+    if is_cancel(message.text or ""):
+        return await on_cancel(message, state, renderer)
+    await message.answer(renderer.html("assess_not_understood", typed=""), reply_markup=v.review_kb(ui))
+
+
 async def on_back(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
@@ -289,7 +297,7 @@ async def on_result(
     chat_id = query.message.chat.id if query.message else query.from_user.id
     parts = v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False)))
     for i, text in enumerate(parts):  # 有用 / 没用 under the last part, where the parent finishes reading
-        markup = v.result_feedback_kb(ui, children) if i == len(parts) - 1 else None
+        markup = result_feedback_kb(ui, children) if i == len(parts) - 1 else None
         await bot.send_message(chat_id, text, reply_markup=markup)
     ids = sorted({r.id for c in children for r in c.entries if r.verdict != "not_applicable"})
     await bot.send_message(chat_id, renderer.html("assess_result_more"), reply_markup=v.result_kb(catalog, ui, ids))
@@ -306,6 +314,7 @@ def router() -> Router:
     r.message.register(cmd_assess, command("assess"))
     r.message.register(on_cancel, forms, command("cancel"))
     r.message.register(on_text, StateFilter(Assessing.answering), F.text, ~F.text.startswith("/"))
+    r.message.register(on_review_text, StateFilter(Assessing.reviewing), F.text, ~F.text.startswith("/"))
     r.callback_query.register(on_start, MenuCb.filter(F.action == "assess"))
     r.callback_query.register(on_start, v.NavCb.filter(F.a == "restart"))
     r.callback_query.register(on_count, StateFilter(Assessing.answering), v.CountCb.filter())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -11,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from checklist.content import Catalog, FactDef, FactGroup
 from checklist.ui import UI
-from handlers.ui import EntryCb, ResultFeedbackCb
+from handlers.ui import EntryCb
 
 FAMILY = -1  # the `c` of a family-level question
 AGES = [str(a) for a in range(18)]
@@ -119,12 +118,14 @@ def count_kb(ui: UI) -> InlineKeyboardMarkup:
     return kb.adjust(len(ui.assess.children), 1).as_markup()
 
 
-def suggest_kb(ui: UI, suggestions: list[str]) -> InlineKeyboardMarkup:
+def suggest_kb(catalog: Catalog, ui: UI, key: str, suggestions: list[str]) -> InlineKeyboardMarkup:
+    """A place not found: the guesses, and 不知道 as on the question itself (a parent may not know the name)."""
     kb = InlineKeyboardBuilder()
     for i, name in enumerate(suggestions):
         kb.button(text=name, callback_data=SuggestCb(i=i))
+    kb.button(text=ui.assess.dont_know, callback_data=AnswerCb(c=split_key(key)[0], f=fact_index(catalog, key), v="?"))
     nav_row(kb, ui)
-    return kb.adjust(*([1] * len(suggestions)), 2).as_markup()
+    return kb.adjust(*([1] * len(suggestions)), 1, 2).as_markup()
 
 
 def review_kb(ui: UI) -> InlineKeyboardMarkup:
@@ -150,37 +151,6 @@ def result_kb(catalog: Catalog, ui: UI, entry_ids: list[int]) -> InlineKeyboardM
         kb.button(text=f"{entry_id}. {catalog.entry(entry_id).title}", callback_data=EntryCb(id=entry_id))
     kb.button(text=ui.assess.restart, callback_data=NavCb(a="restart"))
     return kb.adjust(1).as_markup()
-
-
-def verdict_code(children: list[Any]) -> str:
-    """What a result said, short enough for callback data: per child the migrant status (y/n/u) and how many
-    entries are eligible (e) and maybe (m), e.g. "ye6m2.ue0m21". Nothing that could tell who the family is."""
-    return ".".join(
-        f"{c.migrant.status[0]}e{sum(r.verdict == 'eligible' for r in c.entries)}"
-        f"m{sum(r.verdict == 'maybe' for r in c.entries)}"
-        for c in children
-    )
-
-
-_CODE = re.compile(r"([ynu])e(\d{1,2})m(\d{1,2})")
-_STATUS = {"y": "yes", "n": "no", "u": "unknown"}
-
-
-def read_verdict_code(code: str) -> list[dict[str, Any]] | None:
-    """verdict_code() read back, or None for anything else (callback data can be forged)."""
-    parts = [_CODE.fullmatch(part) for part in code.split(".")]
-    if not 1 <= len(parts) <= 4 or not all(parts):
-        return None
-    return [{"status": _STATUS[m[1]], "eligible": int(m[2]), "maybe": int(m[3])} for m in parts if m]
-
-
-def result_feedback_kb(ui: UI, children: list[Any]) -> InlineKeyboardMarkup:
-    """有用 / 没用 on the result message itself: it stays one message a parent can forward."""
-    code = verdict_code(children)
-    kb = InlineKeyboardBuilder()
-    kb.button(text=ui.buttons.useful, callback_data=ResultFeedbackCb(useful=True, s=code))
-    kb.button(text=ui.buttons.useless, callback_data=ResultFeedbackCb(useful=False, s=code))
-    return kb.adjust(2).as_markup()
 
 
 def shown(catalog: Catalog, ui: UI, fact: FactDef, value: Any, skipped: bool) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.types import Message
 
 from bot.services import MemoryFeedback
-from handlers.assess_views import read_verdict_code
+from handlers.feedback import read_verdict_code
 from tests.fakebot import DirectTelegram
 from tests.test_conversation_assess import FAMILY_OF_TWO, answer, labels
 
