@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from checklist.answers import is_cancel
+from checklist.answers import is_cancel, parse_count
 from checklist.content import Catalog
 from checklist.eligibility import assess
 from checklist.places import Gazetteer
@@ -90,8 +90,31 @@ async def begin(chat_id: int, bot: Bot, state: FSMContext, renderer: Renderer, u
     await bot.send_message(chat_id, renderer.html("assess_children"), reply_markup=v.count_kb(ui))
 
 
-async def cmd_assess(message: Message, bot: Bot, state: FSMContext, renderer: Renderer, ui: UI) -> None:
-    await begin(message.chat.id, bot, state, renderer, ui)
+async def cmd_assess(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    state: FSMContext,
+    catalog: Catalog,
+    places: Gazetteer,
+    renderer: Renderer,
+    ui: UI,
+) -> None:
+    """/assess, or /assess 2个孩子: a count typed after the command answers the first question."""
+    count = parse_count(command.args or "")
+    if not count or str(count) not in ui.assess.children:
+        return await begin(message.chat.id, bot, state, renderer, ui)
+    await state.set_data({})  # a fresh start, as begin() makes
+    draft = choose_children(new_draft(), count)
+    await message.answer(renderer.html("assess_intro"))
+    text, markup = await screen(draft, state, catalog, places, renderer, ui)
+    await message.answer(text, reply_markup=markup)
+
+
+def choose_children(draft: dict[str, Any], count: int) -> dict[str, Any]:
+    draft["profile"]["children"] = [{} for _ in range(count)]
+    draft["asking"], draft["history"] = None, [CHILDREN]
+    return draft
 
 
 async def on_start(query: CallbackQuery, bot: Bot, state: FSMContext, renderer: Renderer, ui: UI) -> None:
@@ -153,8 +176,7 @@ async def on_count(
     if not draft or draft["asking"] != CHILDREN or str(callback_data.n) not in ui.assess.children:
         return await query.answer(renderer.text("assess_stale"))
     await query.answer()
-    draft["profile"]["children"] = [{} for _ in range(callback_data.n)]
-    draft["asking"], draft["history"] = None, [CHILDREN]
+    choose_children(draft, callback_data.n)
     await show(query, bot, *await screen(draft, state, catalog, places, renderer, ui))
 
 
@@ -205,9 +227,7 @@ async def on_text(
         return await on_cancel(message, state, renderer)
     typed: TypedAnswer = parse_typed(catalog, places, draft, message.text or "", ui)
     if typed.children:
-        draft["profile"]["children"] = [{} for _ in range(typed.children)]
-        draft["asking"], draft["history"] = None, [CHILDREN]
-        text, markup = await screen(draft, state, catalog, places, renderer, ui)
+        text, markup = await screen(choose_children(draft, typed.children), state, catalog, places, renderer, ui)
         return await message.answer(text, reply_markup=markup)
     if typed.reply is not None:  # not an answer yet: say why, offer choices, keep the question open
         await state.update_data(draft={**draft, "suggest": typed.suggestions})
@@ -288,12 +308,17 @@ async def on_review(
 async def on_result(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
-    """The result: one message the parent can forward, then entry buttons; the answers are not kept."""
-    if not (draft := await open_draft(query, state, renderer)):
-        return
+    """The result: one message the parent can forward, then entry buttons; the answers are not kept.
+
+    The answers go before anything is sent: a second fast press of 看结果 finds the questionnaire over.
+    """
+    draft = (await state.get_data()).get("draft")
+    await state.clear()
+    if not draft:
+        return await query.answer(renderer.text("assess_expired"), show_alert=True)
+    await query.answer()
     profile = parse_profile(draft["profile"], places)
     children = assess(catalog, profile)
-    await state.clear()
     chat_id = query.message.chat.id if query.message else query.from_user.id
     parts = v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False)))
     for i, text in enumerate(parts):  # 有用 / 没用 under the last part, where the parent finishes reading

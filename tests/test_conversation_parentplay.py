@@ -91,3 +91,21 @@ async def test_a_director_capitalising_cases_gets_the_list(desk: Desk) -> None:
     director: Person = desk.person(desk.world.staff["director_a"])
     await director.send("/Cases")
     assert "片区在办的求助" in director.last
+
+
+async def test_assess_with_the_count_typed_after_it_goes_straight_to_the_first_question(tg: DirectTelegram) -> None:
+    mei = tg.user()
+    await mei.send("/assess 2个孩子")
+    assert "现在住在重庆哪个区县" in mei.chat.last_message.text
+    assert not any("几个孩子" in (m.text or "") for m in mei.chat.messages)
+    await mei.send("渝北")
+    await mei.click("⬅ 上一步")  # back to the count: the typed answer is in the history
+    assert "现在住在重庆哪个区县" in mei.chat.last_message.text
+    await mei.click("⬅ 上一步")
+    assert "几个孩子" in mei.chat.last_message.text
+
+
+async def test_assess_with_other_words_after_it_asks_the_count_as_usual(tg: DirectTelegram) -> None:
+    mei = tg.user()
+    await mei.send("/assess 帮我看看")
+    assert "几个孩子" in mei.chat.last_message.text
