@@ -114,3 +114,27 @@ async def test_a_sticker_in_a_help_request_points_back_to_the_question(desk: Des
     assert "回答上面的问题" in mei.last
     await mei.send("孩子想在这边上小学")
     assert "是这一项服务吗" in mei.last and mei.buttons()[0].startswith("3. ")
+
+
+async def test_start_mid_assessment_keeps_it_and_ask_a_question_ends_it(tg: DirectTelegram) -> None:
+    """A parent sends /start half-way, then taps 问问题: the question must not be read as the answer."""
+    mei = tg.user()
+    await mei.send("/assess")
+    await answer(mei, "1个孩子")
+    await mei.send("/start")
+    assert "你刚才的自测还没填完" in last(mei).text and labels(last(mei)) == MENU
+    await mei.click("问问题")
+    assert "自测先结束了" in last(mei).text
+    await mei.send("孩子能上小学吗")
+    assert "没找到" not in last(mei).text and "附件清单第3项" in last(mei).text
+
+
+async def test_ask_a_question_ends_an_unfinished_help_request_and_says_nothing_was_sent(desk: Desk) -> None:
+    mei = desk.person(5001)
+    await consent(mei)
+    await mei.send("/start")
+    assert "你刚才的求助还没填完" in mei.last
+    await mei.click("问问题")
+    assert "也没有交给任何人" in mei.last
+    await mei.send("/start")
+    assert "还没填完" not in mei.last

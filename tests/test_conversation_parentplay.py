@@ -109,3 +109,17 @@ async def test_assess_with_other_words_after_it_asks_the_count_as_usual(tg: Dire
     mei = tg.user()
     await mei.send("/assess 帮我看看")
     assert "几个孩子" in mei.chat.last_message.text
+
+
+async def test_do_not_know_everywhere_names_the_missing_facts_once_and_fits_one_message(tg: DirectTelegram) -> None:
+    mei = tg.user()
+    await mei.send("/assess 1")
+    for _ in range(30):
+        if "请核对" in mei.chat.last_message.text:
+            break
+        await mei.send("不知道")
+    await mei.click("✅ 看结果")
+    result = mei.chat.messages[-2].text
+    assert "还需要补充信息" in result and result.count("孩子是跟谁一起来的") == 1
+    assert result.count("前提是孩子属于流动儿童") == 21  # each entry says why it is only a maybe, briefly
+    assert len(result) < 4096  # one message a parent can forward
