@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import ask, assess, browse, coming, family, misc, request, staff, start
+from handlers import ask, assess, browse, coming, family, feedback, misc, request, staff, start
 
 
 def routers(config: object = None) -> list[Router]:
@@ -17,6 +17,7 @@ def routers(config: object = None) -> list[Router]:
     return [
         misc.group_router(),
         ask.urgent_router(),
+        misc.early_router(),
         start.router(),
         request.router(),
         family.router(),
@@ -25,5 +26,6 @@ def routers(config: object = None) -> list[Router]:
         browse.router(),
         assess.router(),
         ask.router(),
+        feedback.router(),
         misc.router(),
     ]

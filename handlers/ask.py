@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter, StateFilter
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 
@@ -14,7 +13,14 @@ from checklist.ui import UI
 from handlers.deps import AskResult, FeedbackSink, Matcher, Renderer
 from handlers.request_views import urgent_kb
 from handlers.staff_views import StaffForm
-from handlers.ui import FeedbackCb, PickCb, after_unknown_kb, feedback_kb, find_entry, pick_kb
+from handlers.ui import (
+    PickCb,
+    after_unknown_kb,
+    feedback_kb,
+    find_entry,
+    menu_kb,
+    pick_kb,
+)
 
 
 class Asked(Filter):
@@ -52,7 +58,7 @@ async def on_question(
     elif asked.kind == "urgent":
         await on_urgent(message, asked, renderer, ui)
     elif asked.kind == "out_of_scope":
-        await message.reply(renderer.html("out_of_scope"))
+        await message.reply(renderer.html("out_of_scope"), reply_markup=menu_kb(ui))
     else:
         await feedback.record("unanswered", message.text or "", None)
         await message.reply(renderer.html("dont_know"), reply_markup=after_unknown_kb(ui))
@@ -73,23 +79,6 @@ async def on_pick(
     await bot.send_message(chat_id, text, reply_markup=feedback_kb(entry.id, ui), reply_parameters=reply)
 
 
-async def on_feedback(
-    query: CallbackQuery, callback_data: FeedbackCb, renderer: Renderer, catalog: Catalog, feedback: FeedbackSink
-) -> None:
-    if find_entry(catalog, callback_data.id) is None:
-        return await query.answer(renderer.text("not_found"), show_alert=True)
-    answer = query.message if isinstance(query.message, Message) else None
-    question = answer.reply_to_message.text if answer and answer.reply_to_message else None
-    kind = "useful" if callback_data.useful else "not_useful"
-    await feedback.record(kind, question or "", callback_data.id)
-    await query.answer(renderer.text("feedback_thanks", useful=callback_data.useful))
-    if answer is not None:
-        try:  # one vote per answer: the buttons go once pressed
-            await answer.edit_reply_markup(reply_markup=None)
-        except TelegramBadRequest:
-            pass
-
-
 def urgent_router() -> Router:
     """First among the private routers and without a state filter, so danger words interrupt any form.
 
@@ -106,5 +95,4 @@ def router() -> Router:
     r.message.filter(F.chat.type == "private")
     r.message.register(on_question, StateFilter(None), Asked())
     r.callback_query.register(on_pick, PickCb.filter())
-    r.callback_query.register(on_feedback, FeedbackCb.filter())
     return r

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from checklist.answers import is_cancel
+from checklist.answers import is_cancel, parse_count
 from checklist.content import Catalog
 from checklist.eligibility import assess
 from checklist.places import Gazetteer
@@ -25,7 +25,8 @@ from checklist.ui import UI
 from handlers import assess_views as v
 from handlers.assess_answers import TypedAnswer, parse_typed, review_lines
 from handlers.deps import Renderer
-from handlers.ui import MenuCb, show
+from handlers.feedback import result_feedback_kb
+from handlers.ui import MenuCb, command, show
 
 CHILDREN = "children"  # the pointer while asking how many children
 
@@ -89,8 +90,31 @@ async def begin(chat_id: int, bot: Bot, state: FSMContext, renderer: Renderer, u
     await bot.send_message(chat_id, renderer.html("assess_children"), reply_markup=v.count_kb(ui))
 
 
-async def cmd_assess(message: Message, bot: Bot, state: FSMContext, renderer: Renderer, ui: UI) -> None:
-    await begin(message.chat.id, bot, state, renderer, ui)
+async def cmd_assess(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    state: FSMContext,
+    catalog: Catalog,
+    places: Gazetteer,
+    renderer: Renderer,
+    ui: UI,
+) -> None:
+    """/assess, or /assess 2个孩子: a count typed after the command answers the first question."""
+    count = parse_count(command.args or "")
+    if not count or str(count) not in ui.assess.children:
+        return await begin(message.chat.id, bot, state, renderer, ui)
+    await state.set_data({})  # a fresh start, as begin() makes
+    draft = choose_children(new_draft(), count)
+    await message.answer(renderer.html("assess_intro"))
+    text, markup = await screen(draft, state, catalog, places, renderer, ui)
+    await message.answer(text, reply_markup=markup)
+
+
+def choose_children(draft: dict[str, Any], count: int) -> dict[str, Any]:
+    draft["profile"]["children"] = [{} for _ in range(count)]
+    draft["asking"], draft["history"] = None, [CHILDREN]
+    return draft
 
 
 async def on_start(query: CallbackQuery, bot: Bot, state: FSMContext, renderer: Renderer, ui: UI) -> None:
@@ -152,8 +176,7 @@ async def on_count(
     if not draft or draft["asking"] != CHILDREN or str(callback_data.n) not in ui.assess.children:
         return await query.answer(renderer.text("assess_stale"))
     await query.answer()
-    draft["profile"]["children"] = [{} for _ in range(callback_data.n)]
-    draft["asking"], draft["history"] = None, [CHILDREN]
+    choose_children(draft, callback_data.n)
     await show(query, bot, *await screen(draft, state, catalog, places, renderer, ui))
 
 
@@ -204,9 +227,7 @@ async def on_text(
         return await on_cancel(message, state, renderer)
     typed: TypedAnswer = parse_typed(catalog, places, draft, message.text or "", ui)
     if typed.children:
-        draft["profile"]["children"] = [{} for _ in range(typed.children)]
-        draft["asking"], draft["history"] = None, [CHILDREN]
-        text, markup = await screen(draft, state, catalog, places, renderer, ui)
+        text, markup = await screen(choose_children(draft, typed.children), state, catalog, places, renderer, ui)
         return await message.answer(text, reply_markup=markup)
     if typed.reply is not None:  # not an answer yet: say why, offer choices, keep the question open
         await state.update_data(draft={**draft, "suggest": typed.suggestions})
@@ -214,6 +235,13 @@ async def on_text(
     record(catalog, draft, draft["asking"], typed.value)
     text, markup = await screen(draft, state, catalog, places, renderer, ui)
     await message.answer(text, reply_markup=markup)
+
+
+async def on_review_text(message: Message, state: FSMContext, renderer: Renderer, ui: UI) -> None:
+    """Typed on the summary: 取消 cancels; anything else gets the summary's buttons again (nothing changes)."""
+    if is_cancel(message.text or ""):
+        return await on_cancel(message, state, renderer)
+    await message.answer(renderer.html("assess_not_understood", typed=""), reply_markup=v.review_kb(ui))
 
 
 async def on_back(
@@ -280,15 +308,22 @@ async def on_review(
 async def on_result(
     query: CallbackQuery, bot: Bot, state: FSMContext, catalog: Catalog, places: Gazetteer, renderer: Renderer, ui: UI
 ) -> None:
-    """The result: one message the parent can forward, then entry buttons; the answers are not kept."""
-    if not (draft := await open_draft(query, state, renderer)):
-        return
+    """The result: one message the parent can forward, then entry buttons; the answers are not kept.
+
+    The answers go before anything is sent: a second fast press of 看结果 finds the questionnaire over.
+    """
+    draft = (await state.get_data()).get("draft")
+    await state.clear()
+    if not draft:
+        return await query.answer(renderer.text("assess_expired"), show_alert=True)
+    await query.answer()
     profile = parse_profile(draft["profile"], places)
     children = assess(catalog, profile)
-    await state.clear()
     chat_id = query.message.chat.id if query.message else query.from_user.id
-    for text in v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False))):
-        await bot.send_message(chat_id, text)
+    parts = v.split_message(renderer.html("assess_result", **result_view(catalog, profile, children, False)))
+    for i, text in enumerate(parts):  # 有用 / 没用 under the last part, where the parent finishes reading
+        markup = result_feedback_kb(ui, children) if i == len(parts) - 1 else None
+        await bot.send_message(chat_id, text, reply_markup=markup)
     ids = sorted({r.id for c in children for r in c.entries if r.verdict != "not_applicable"})
     await bot.send_message(chat_id, renderer.html("assess_result_more"), reply_markup=v.result_kb(catalog, ui, ids))
 
@@ -301,9 +336,10 @@ def router() -> Router:
     r = Router(name="assess")
     r.message.filter(F.chat.type == "private")
     forms = StateFilter(Assessing.answering, Assessing.reviewing)
-    r.message.register(cmd_assess, Command("assess"))
-    r.message.register(on_cancel, forms, Command("cancel"))
+    r.message.register(cmd_assess, command("assess"))
+    r.message.register(on_cancel, forms, command("cancel"))
     r.message.register(on_text, StateFilter(Assessing.answering), F.text, ~F.text.startswith("/"))
+    r.message.register(on_review_text, StateFilter(Assessing.reviewing), F.text, ~F.text.startswith("/"))
     r.callback_query.register(on_start, MenuCb.filter(F.action == "assess"))
     r.callback_query.register(on_start, v.NavCb.filter(F.a == "restart"))
     r.callback_query.register(on_count, StateFilter(Assessing.answering), v.CountCb.filter())

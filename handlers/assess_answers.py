@@ -68,7 +68,7 @@ def _place(fact: FactDef, places: Gazetteer, text: str, catalog: Catalog, ui: UI
     try:
         place = places.resolve(text, chongqing_only=here)
     except PlaceError as err:
-        markup = v.suggest_kb(ui, err.suggestions)
+        markup = v.suggest_kb(catalog, ui, key, err.suggestions)
         context = {"text": text.strip()[:30], "suggestions": err.suggestions, "chongqing_only": here}
         return TypedAnswer(reply="assess_place_unknown", context=context, markup=markup, suggestions=err.suggestions)
     if here and not place.in_chongqing:

@@ -118,12 +118,14 @@ def count_kb(ui: UI) -> InlineKeyboardMarkup:
     return kb.adjust(len(ui.assess.children), 1).as_markup()
 
 
-def suggest_kb(ui: UI, suggestions: list[str]) -> InlineKeyboardMarkup:
+def suggest_kb(catalog: Catalog, ui: UI, key: str, suggestions: list[str]) -> InlineKeyboardMarkup:
+    """A place not found: the guesses, and 不知道 as on the question itself (a parent may not know the name)."""
     kb = InlineKeyboardBuilder()
     for i, name in enumerate(suggestions):
         kb.button(text=name, callback_data=SuggestCb(i=i))
+    kb.button(text=ui.assess.dont_know, callback_data=AnswerCb(c=split_key(key)[0], f=fact_index(catalog, key), v="?"))
     nav_row(kb, ui)
-    return kb.adjust(*([1] * len(suggestions)), 2).as_markup()
+    return kb.adjust(*([1] * len(suggestions)), 1, 2).as_markup()
 
 
 def review_kb(ui: UI) -> InlineKeyboardMarkup:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from checklist.content import Catalog
@@ -14,6 +13,7 @@ from handlers.ui import (
     GroupCb,
     GroupsCb,
     MenuCb,
+    command,
     entry_kb,
     find_entry,
     find_group,
@@ -62,13 +62,13 @@ async def on_entry(
         await query.answer(renderer.text("not_found"), show_alert=True)
         return await show(query, bot, _groups_text(renderer, catalog), groups_kb(catalog))
     await query.answer()
-    await show(query, bot, renderer.html("entry", entry=entry), entry_kb(group_of(catalog, entry), ui))
+    await show(query, bot, renderer.html("entry", entry=entry), entry_kb(group_of(catalog, entry), ui, entry.id))
 
 
 def router() -> Router:
     r = Router(name="browse")
     r.message.filter(F.chat.type == "private")
-    r.message.register(cmd_list, Command("list"))
+    r.message.register(cmd_list, command("list"))
     r.callback_query.register(on_menu_list, MenuCb.filter(F.action == "list"))
     r.callback_query.register(on_groups, GroupsCb.filter())
     r.callback_query.register(on_group, GroupCb.filter())

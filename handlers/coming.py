@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from handlers.deps import Renderer
-from handlers.ui import MenuCb
+from handlers.ui import MenuCb, command
 
 FEATURES = ("qiuzhu", "mine", "forget", "cases", "join")
 
@@ -30,6 +29,6 @@ def router() -> Router:
     """After the help-request routers, which take these commands whenever the ledger is wired."""
     r = Router(name="coming")
     r.message.filter(F.chat.type == "private")
-    r.message.register(cmd_unavailable, Command(*FEATURES))
+    r.message.register(cmd_unavailable, command(*FEATURES))
     r.callback_query.register(on_menu_unavailable, MenuCb.filter(F.action == "qiuzhu"))
     return r

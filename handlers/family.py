@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
@@ -13,6 +12,7 @@ from handlers.coming import has_desk
 from handlers.deps import HelpDesk, Renderer
 from handlers.refusals import install
 from handlers.request_steps import replace_buttons
+from handlers.ui import command
 
 
 async def cmd_mine(message: Message, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
@@ -52,8 +52,8 @@ def router() -> Router:
     r = Router(name="family")
     r.message.filter(F.chat.type == "private", has_desk)
     r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
-    r.message.register(cmd_mine, Command("mine"))
-    r.message.register(cmd_forget, Command("forget"))
+    r.message.register(cmd_mine, command("mine"))
+    r.message.register(cmd_forget, command("forget"))
     r.callback_query.register(on_referral_answer, v.HrCb.filter())
     r.callback_query.register(on_forget, v.HfCb.filter())
     return install(r)

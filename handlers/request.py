@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import StateFilter, or_f
 from aiogram.types import CallbackQuery, Message
 
 from checklist.answers import is_cancel
@@ -16,7 +16,7 @@ from handlers.coming import has_desk
 from handlers.deps import Matcher
 from handlers.refusals import install
 from handlers.request_steps import Talk, ask_next, replace_buttons
-from handlers.ui import MenuCb, find_entry, find_group, show
+from handlers.ui import MenuCb, command, find_entry, find_group, show
 
 S = v.Requesting
 
@@ -149,9 +149,9 @@ def router() -> Router:
     r = Router(name="request")
     r.message.filter(F.chat.type == "private", has_desk)
     r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
-    r.message.register(cmd_qiuzhu, Command("qiuzhu"))
+    r.message.register(cmd_qiuzhu, command("qiuzhu"))
     r.callback_query.register(on_menu_qiuzhu, MenuCb.filter(F.action == "qiuzhu"))
-    r.message.register(on_decline, StateFilter(S), F.text.func(is_cancel))
+    r.message.register(on_decline, StateFilter(S), or_f(F.text.func(is_cancel), command("cancel")))
     r.callback_query.register(on_decline, StateFilter(S), v.HqCb.filter(F.s == "no"))
     r.callback_query.register(on_full_rules, S.reading, v.HqCb.filter(F.s == "full"))
     r.callback_query.register(on_go, S.reading, v.HqCb.filter(F.s == "go"))

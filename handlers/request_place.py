@@ -58,13 +58,15 @@ async def level_of(state: FSMContext) -> str:
 async def on_place_text(message: Message, places: Gazetteer, **deps: Any) -> None:
     """区县 resolved by the gazetteer first; 乡镇/街道 and 村/社区 against the areas in the database."""
     talk, text = Talk.of(message, deps), message.text or ""
+    if is_unknown(text):  # typed 不知道 / 不清楚: as the 不清楚 button
+        return await place_unsure(talk)
     form, level = await talk.form(), await level_of(talk.state)
     parent = None if level == "district" else form["district" if level == "township" else "township"]
-    name, names = text, []
+    name, names, outside = text, [], None
     if level == "district":
         try:
             place = places.resolve(text, chongqing_only=True)
-            name = place.label if place.district else ""
+            name, outside = (place.label if place.district else ""), (None if place.in_chongqing else place.label)
         except PlaceError as err:
             name, names = "", err.suggestions
     found, suggestions = await talk.desk.find_area(name, parent) if name else (None, [])
@@ -75,7 +77,8 @@ async def on_place_text(message: Message, places: Gazetteer, **deps: Any) -> Non
         suggestions += [hit] if hit else []
     if not suggestions and parent:  # nothing close: a short list of what there is is the best suggestion
         suggestions = (await talk.desk.areas(parent))[: v.FEW_PLACES]
-    await talk.say("help_place_unknown", v.places_kb(suggestions, talk.ui), level=level, found=bool(suggestions))
+    markup = v.places_kb(suggestions, talk.ui)
+    await talk.say("help_place_unknown", markup, level=level, found=bool(suggestions), outside=outside)
 
 
 async def on_place_pick(query: CallbackQuery, callback_data: v.HaCb, **deps: Any) -> None:
@@ -93,17 +96,20 @@ async def on_place_pick(query: CallbackQuery, callback_data: v.HaCb, **deps: Any
 
 async def on_place_unsure(query: CallbackQuery, **deps: Any) -> None:
     """不清楚: below the 区县 the request goes to the level known; the 区县 itself is chosen from a list."""
-    talk = Talk.of(query, deps)
-    level = await level_of(talk.state)
     await query.answer()
     await replace_buttons(query)
+    await place_unsure(Talk.of(query, deps))
+
+
+async def place_unsure(talk: Talk) -> None:
+    level = await level_of(talk.state)
     if level != "district":
         return await ask_next(talk, {**await talk.form(), level: v.UNSURE})
     districts = await talk.desk.areas(None)
     if not districts:  # no area is set up yet: nowhere to send it; say so rather than ask forever
         await talk.state.clear()
         return await talk.say("help_place_unknown", level="none", found=False)
-    await talk.say("help_place_unknown", v.places_kb(districts, talk.ui, unsure=False), level=level, found=True)
+    await talk.say("help_place_unknown", v.places_kb(districts, talk.ui, unsure=False), level="pick_district")
 
 
 async def on_contact(query: CallbackQuery, callback_data: v.HqCb, **deps: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BotCommand, BotCommandScopeChat, CallbackQuery, Message
 
@@ -13,9 +13,9 @@ from checklist.ui import UI
 from handlers import staff_forms
 from handlers import staff_views as sv
 from handlers.coming import has_desk
-from handlers.deps import HelpDesk, Renderer
+from handlers.deps import HelpDesk, Refusal, Renderer
 from handlers.refusals import install
-from handlers.ui import show
+from handlers.ui import command, menu_kb, show, start_command
 
 
 async def redeem(message: Message, code: str, bot: Bot, desk: HelpDesk, renderer: Renderer, ui: UI) -> None:
@@ -30,8 +30,17 @@ async def redeem(message: Message, code: str, bot: Bot, desk: HelpDesk, renderer
 
 
 async def cmd_start_code(message: Message, command: CommandObject, **deps: Any) -> None:
-    """/start CODE: the deep link t.me/<bot>?start=CODE an operator hands out."""
-    await redeem(message, command.args or "", deps["bot"], deps["desk"], deps["renderer"], deps["ui"])
+    """/start CODE: the deep link t.me/<bot>?start=CODE an operator hands out.
+
+    A payload that is no invite at all (a poster's campaign tag, a link cut short) is a family opening the bot:
+    they get the welcome, not an invite error. The ledger has still seen (and audited) the attempt.
+    """
+    try:
+        await redeem(message, command.args or "", deps["bot"], deps["desk"], deps["renderer"], deps["ui"])
+    except Refusal as refusal:
+        if (refusal.code, refusal.reason) != ("invite_invalid", "unknown"):
+            raise
+        await message.answer(deps["renderer"].html("start"), reply_markup=menu_kb(deps["ui"]))
 
 
 async def cmd_join(message: Message, command: CommandObject, renderer: Renderer, **deps: Any) -> None:
@@ -78,9 +87,9 @@ def router() -> Router:
     r = Router(name="staff")
     r.message.filter(F.chat.type == "private", has_desk)
     r.callback_query.filter(F.message.chat.type == "private", has_desk)  # groups: commands only
-    r.message.register(cmd_start_code, CommandStart(deep_link=True))
-    r.message.register(cmd_join, Command("join"))
-    r.message.register(cmd_cases, Command("cases"))
+    r.message.register(cmd_start_code, start_command(deep_link=True))
+    r.message.register(cmd_join, command("join"))
+    r.message.register(cmd_cases, command("cases"))
     r.callback_query.register(on_case, sv.CaseCb.filter())
     r.callback_query.register(on_cases_page, sv.PageCb.filter())
     staff_forms.register(r)

@@ -7,13 +7,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import StateFilter, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from checklist.answers import is_cancel
 from checklist.helpform import parse_day
 from handlers import staff_views as sv
 from handlers.request_steps import replace_buttons
+from handlers.ui import command
 
 Form = sv.StaffForm
 TYPED = ~F.text.startswith("/")
@@ -147,13 +149,16 @@ async def set_referral(event: Event, referral_id: int, step: str, state: FSMCont
     await say(event, deps, "ref_status", referral=referral)
 
 
-async def on_cancel(query: CallbackQuery, state: FSMContext, **deps: Any) -> None:
+async def on_cancel(event: Event, state: FSMContext, **deps: Any) -> None:
+    """✖ 取消, or 取消 / /cancel typed: the form goes, nothing in the ledger changed."""
     await state.clear()
-    await say(query, deps, "cancelled")
+    await say(event, deps, "cancelled")
 
 
 def register(r: Router) -> None:
     skip = sv.FormCb.filter(F.a == "skip")
+    # Before the text steps: 取消 typed in a form is not a visit note, nor a date that cannot be read.
+    r.message.register(on_cancel, StateFilter(Form), or_f(F.text.func(is_cancel), command("cancel")))
     r.message.register(on_visit_note, Form.visit_note, F.text, TYPED)
     r.callback_query.register(on_visit_note, Form.visit_note, skip)
     r.message.register(on_visit_date, Form.visit_next, F.text, TYPED)

@@ -6,12 +6,22 @@ from collections.abc import Iterable
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandStart
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from checklist.content import Catalog, Entry, Group
 from checklist.ui import UI
+
+
+def command(*names: str) -> Command:
+    """A command as people type it: /Start and /ASSESS too (phones capitalise the first letter)."""
+    return Command(*names, ignore_case=True)
+
+
+def start_command(deep_link: bool = False) -> CommandStart:
+    return CommandStart(deep_link=deep_link, ignore_case=True)
 
 
 # Short ASCII prefixes keep every callback under Telegram's 64 bytes; handlers re-check every value.
@@ -40,6 +50,11 @@ class FeedbackCb(CallbackData, prefix="fb"):
     id: int
 
 
+class ResultFeedbackCb(CallbackData, prefix="fr"):
+    useful: bool
+    s: str  # what the result said, per child (handlers.assess_views.verdict_code): no personal data
+
+
 def menu_kb(ui: UI) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     for action in ("ask", "assess", "list", "qiuzhu"):
@@ -62,11 +77,25 @@ def group_kb(entries: Iterable[Entry], ui: UI) -> InlineKeyboardMarkup:
     return kb.adjust(1).as_markup()
 
 
-def entry_kb(group: Group, ui: UI) -> InlineKeyboardMarkup:
+def entry_kb(group: Group, ui: UI, entry_id: int) -> InlineKeyboardMarkup:
+    """An entry read from the list: 有用 / 没用 as on every answer, then the way back."""
     kb = InlineKeyboardBuilder()
+    kb.button(text=ui.buttons.useful, callback_data=FeedbackCb(useful=True, id=entry_id))
+    kb.button(text=ui.buttons.useless, callback_data=FeedbackCb(useful=False, id=entry_id))
     kb.button(text=f"{ui.buttons.back_to_group}{group.name}", callback_data=GroupCb(key=group.key))
     kb.button(text=ui.buttons.back_to_groups, callback_data=GroupsCb())
-    return kb.adjust(1).as_markup()
+    return kb.adjust(2, 1).as_markup()
+
+
+def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The same keyboard less its 有用 / 没用 row: one vote per answer, and the way back stays."""
+    prefixes = (FeedbackCb.__prefix__ + ":", ResultFeedbackCb.__prefix__ + ":")
+    rows = [
+        row
+        for row in (markup.inline_keyboard if markup else [])
+        if not any((b.callback_data or "").startswith(prefixes) for b in row)
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def feedback_kb(entry_id: int, ui: UI) -> InlineKeyboardMarkup:

@@ -25,12 +25,12 @@ def run(stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_console_chat_through_a_pipe_welcome_browse_back_and_quit(tmp_path: Path) -> None:
-    proc = run("/list\n2\n1\n2\n你好\n/quit\nnot read\n", tmp_path)
+    proc = run("/list\n2\n1\n4\n你好\n/quit\nnot read\n", tmp_path)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "你好，我是童行" in out and "[1] 问问题" in out and "[4] 求助" in out  # /start at launch, numbered
     assert "[2] 学有所教 (4)" in out and "学有所教（4项）" in out
-    assert "附件清单第3项" in out and "[2] ⬅ 返回服务分类" in out
+    assert "附件清单第3项" in out and "[1] 👍 有用" in out and "[4] ⬅ 返回服务分类" in out
     assert out.count("选一类看看") == 2  # back to the groups
     assert "<b>" not in out and "&amp;" not in out  # plain text, not Telegram HTML
     assert "Traceback" not in proc.stderr

@@ -36,7 +36,7 @@ async def test_group_entry_detail_and_back_edit_the_same_message(tg: DirectTeleg
     detail = mei.chat.last_message
     assert detail.message_id == page
     assert "居住地区县教育部门" in detail.text and "附件清单第3项" in detail.text and "户口簿" in detail.text
-    assert labels(detail) == ["⬅ 返回学有所教", "⬅ 返回服务分类"]
+    assert labels(detail) == ["👍 有用", "👎 没用", "⬅ 返回学有所教", "⬅ 返回服务分类"]
     await mei.click("⬅ 返回学有所教")
     assert "学有所教" in mei.chat.last_message.text and len(labels(mei.chat.last_message)) == 5
     await mei.click("⬅ 返回服务分类")

@@ -43,6 +43,7 @@ async def test_a_family_of_two_children_gets_the_verdicts_of_tongxing_assess(
     await fake.wait_for(lambda c: c.is_("sendMessage") and c.chat_id == mei.id and "🔄" in str(c.params), 10)
     result, entries = mei.chat.messages[-2:]
     assert "自测结果" in result.text and "第1个孩子" in result.text and "第2个孩子" in result.text
+    assert labels(result) == ["👍 有用", "👎 没用"]  # on the one forwardable result message
     cli = cli_assess(PROFILE_OF_TWO)
     open_ids = sorted({e["id"] for c in cli["children"] for e in c["entries"] if e["verdict"] != "not_applicable"})
     assert [int(label.split(".")[0]) for label in labels(entries)[:-1]] == open_ids
