@@ -24,7 +24,7 @@ _DIGITS = {
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十]+")
 _YES = re.compile(r"^(?:是|是的|对|对的|有|有的|嗯|恩|办了|已经办了|办过|yes|y|ok|好|要得|有嘞)$", re.I)
 _NO = re.compile(r"^(?:否|不是|没|没有|无|不|没办|还没办|还没有|不困难|no|n|莫得|没得)$", re.I)
-_UNKNOWN = re.compile(r"^(?:不知道|不清楚|不确定|不晓得|不想说|跳过|说不清)$")
+_UNKNOWN = re.compile(r"^(?:不知道|不清楚|不确定|不晓得|晓不得|不想说|跳过|说不清|搞不清楚?|不记得)$")
 
 
 def _text(raw: str) -> str:

@@ -1,10 +1,10 @@
-"""Typed answers of a help request and a director's forms: 小雨 7岁, a phone number, 4月10日, 下周三 is not one."""
+"""Typed answers of a help request and a director's forms: 小雨 7岁, a phone number, 4月10日, 明天 (not 下周三)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from checklist.answers import chinese_number
 
@@ -13,6 +13,9 @@ _AGE_WORDS = re.compile(r"(?:今年|孩子|娃儿|娃|小孩|叫|称呼|名字|�
 _PHONE_NOISE = re.compile(r"[\s\-()（）+]")
 _ISO = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})[日号]?$")
+_NAMED_DAYS = {"明天": 1, "明日": 1, "后天": 2, "大后天": 3, "下周": 7, "下星期": 7, "下礼拜": 7, "一周后": 7}
+_DAYS_LATER = re.compile(r"^(\d{1,3}|[一二两三四五六七八九十]{1,3})(?:天|日)(?:以?后|之后)$")
+_FILLER = re.compile(r"[吧呀啊哈嘛吗。.!！~]+$")
 ALIAS_LIMIT = 40  # the ledger's limit for a child's alias
 
 
@@ -49,8 +52,13 @@ def parse_phone(raw: str) -> str | None:
 
 
 def parse_day(raw: str, today: date) -> date | None:
-    """A day typed as 2026-04-10, 2026年4月10日, 4月10日, 4/10 (the next such day); None if unreadable."""
-    text = _text(raw).replace(" ", "")
+    """A day typed as 2026-04-10, 2026年4月10日, 4月10日, 4/10 (the next such day), 明天, 后天, 下周, 3天后;
+    None if unreadable."""
+    text = _FILLER.sub("", _text(raw).replace(" ", ""))
+    if text in _NAMED_DAYS:
+        return today + timedelta(days=_NAMED_DAYS[text])
+    if (m := _DAYS_LATER.match(text)) and (n := chinese_number(m.group(1))):
+        return today + timedelta(days=int(n))
     try:
         if m := _ISO.match(text):
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -86,6 +86,7 @@ def test_yes_no(text: str, value: bool | None) -> None:
 
 def test_do_not_know() -> None:
     assert is_unknown("不知道") and is_unknown("不晓得。") and not is_unknown("知道")
+    assert is_unknown("晓不得") and is_unknown("搞不清") and is_unknown("不记得")  # Chongqing ways of saying it
 
 
 @given(st.text(max_size=200))

@@ -59,8 +59,8 @@ async def test_a_family_is_told_each_step_the_director_takes_with_the_buttons(de
     assert "已受理" in director.last and "✅ 受理" not in director.buttons()
     await director.click("🏠 记录走访")
     await director.send("见到孩子，缺入学材料")
-    await director.send("明天吧")
-    assert "日期不对" in director.last
+    await director.send("下周三")
+    assert "没看懂这个日期" in director.last
     await director.send("4月10日")
     assert "2026-04-10 09:00" in director.said_since(len(director.messages) - 2)[0]
     await director.click("↪ 转介")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -54,7 +54,13 @@ def test_phone_numbers_are_read_as_typed(typed: str, expected: str | None) -> No
         ("4/10", date(2026, 4, 10)),
         ("1月5号", date(2027, 1, 5)),  # already past this year: the next one
         ("2月30日", None),
-        ("下周三", None),
+        ("下周三", None),  # a weekday is too easy to misread: asked again
+        ("明天吧", TODAY + timedelta(days=1)),
+        ("后天", TODAY + timedelta(days=2)),
+        ("下周", TODAY + timedelta(days=7)),
+        ("3天后", TODAY + timedelta(days=3)),
+        ("十天以后", TODAY + timedelta(days=10)),
+        ("0天后", None),
     ],
 )
 def test_a_next_visit_day_is_read_in_the_forms_people_write(typed: str, expected: date | None) -> None:
