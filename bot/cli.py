@@ -121,9 +121,11 @@ def serve(
 def content_check() -> None:
     """Load and validate every content file; name the file, entry and field of any error."""
     from checklist.content import ContentError, load_catalog
+    from checklist.followup import load_followups
 
     try:
         catalog = load_catalog()
+        load_followups()
     except ContentError as err:
         fail(str(err))
     print(f"content ok: {len(catalog.entries)} entries, {len(catalog.regions.districts)} districts")

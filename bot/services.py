@@ -53,6 +53,12 @@ def _places() -> Any:
     return gazetteer()
 
 
+def _followups() -> Any:
+    from checklist.followup import load_followups
+
+    return load_followups()
+
+
 def _ui() -> Any:
     from checklist.ui import load_ui
 
@@ -66,6 +72,7 @@ FACTORIES: dict[str, Callable[[Settings], Any]] = {
     "renderer": lambda _s: Renderer(),
     "matcher": lambda _s: load_matcher(),
     "feedback": lambda _s: MemoryFeedback(),
+    "followups": lambda _s: _followups(),
 }
 
 

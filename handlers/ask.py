@@ -6,11 +6,12 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Filter, StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 
 from checklist.content import Catalog
 from checklist.ui import UI
-from handlers.deps import AskResult, FeedbackSink, Matcher, Renderer
+from handlers.deps import AskResult, FeedbackSink, FollowUps, Matcher, Renderer
 from handlers.request_views import urgent_kb
 from handlers.staff_views import StaffForm
 from handlers.ui import (
@@ -45,13 +46,41 @@ async def on_urgent(message: Message, asked: AskResult, renderer: Renderer, ui: 
     await message.reply(text, reply_markup=urgent_kb(ui) if offer else None)
 
 
+LAST = "asked_entry"  # FSM data outside forms: the service last answered and when (a follow-up's subject)
+
+
+async def remember(state: FSMContext, entry_id: int, message: Message) -> None:
+    await state.update_data({LAST: {"id": entry_id, "at": message.date.timestamp()}})
+
+
+async def followed_up(message: Message, state: FSMContext, catalog: Catalog, **deps: Any) -> tuple[bool, Any]:
+    """Is this a bare follow-up ("要准备什么材料", "去哪里办": nothing left once those words go), and about which
+    entry: the one answered within the last minutes, or None."""
+    followups: FollowUps = deps["followups"]
+    text = message.text or ""
+    if not followups.is_followup(text) or deps["matcher"].ask(followups.rest(text)).kind in ("answer", "clarify"):
+        return False, None
+    last = (await state.get_data()).get(LAST) or {}
+    fresh = message.date.timestamp() - float(last.get("at", 0)) <= followups.minutes * 60
+    return True, find_entry(catalog, int(last.get("id", 0))) if fresh else None
+
+
 async def on_question(
-    message: Message, asked: AskResult, renderer: Renderer, catalog: Catalog, ui: UI, feedback: FeedbackSink
+    message: Message, asked: AskResult, state: FSMContext, catalog: Catalog, ui: UI, **deps: Any
 ) -> None:
-    entry = find_entry(catalog, asked.answer) if asked.kind == "answer" and asked.answer else None
+    renderer: Renderer = deps["renderer"]
+    feedback: FeedbackSink = deps["feedback"]
+    bare, about = (False, None) if asked.kind == "urgent" else await followed_up(message, state, catalog, **deps)
+    entry = about or (
+        find_entry(catalog, asked.answer) if asked.kind == "answer" and asked.answer and not bare else None
+    )
     choices = [e for c in asked.candidates[:3] if (e := find_entry(catalog, c.id))]
     if entry:
-        await message.reply(renderer.html("entry", entry=entry), reply_markup=feedback_kb(entry.id, ui))
+        text = renderer.html("entry", entry=entry, followup=about is not None)
+        await message.reply(text, reply_markup=feedback_kb(entry.id, ui))
+        await remember(state, entry.id, message)
+    elif bare:  # "要准备什么材料" with nothing answered before: which service? (no guess)
+        await message.reply(renderer.html("followup_which"), reply_markup=menu_kb(ui))
     elif asked.kind == "clarify" and choices:
         await feedback.record("clarify", message.text or "", None)
         await message.reply(renderer.html("clarify"), reply_markup=pick_kb(choices))
@@ -65,8 +94,9 @@ async def on_question(
 
 
 async def on_pick(
-    query: CallbackQuery, callback_data: PickCb, bot: Bot, renderer: Renderer, catalog: Catalog, ui: UI
+    query: CallbackQuery, callback_data: PickCb, bot: Bot, state: FSMContext, catalog: Catalog, **deps: Any
 ) -> None:
+    renderer: Renderer = deps["renderer"]
     entry = find_entry(catalog, callback_data.id)
     if entry is None:
         return await query.answer(renderer.text("not_found"), show_alert=True)
@@ -76,7 +106,10 @@ async def on_pick(
     reply = ReplyParameters(message_id=question.message_id, allow_sending_without_reply=True) if question else None
     chat_id = query.message.chat.id if query.message else query.from_user.id
     text = renderer.html("entry", entry=entry)
-    await bot.send_message(chat_id, text, reply_markup=feedback_kb(entry.id, ui), reply_parameters=reply)
+    markup = feedback_kb(entry.id, deps["ui"])
+    sent = await bot.send_message(chat_id, text, reply_markup=markup, reply_parameters=reply)
+    if await state.get_state() is None:
+        await remember(state, entry.id, sent)
 
 
 def urgent_router() -> Router:

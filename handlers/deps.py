@@ -32,6 +32,15 @@ class Matcher(Protocol):
     def ask(self, text: str) -> AskResult: ...
 
 
+class FollowUps(Protocol):
+    """checklist.followup.FollowUps: "要准备什么材料" after an answer is about that answer's service."""
+
+    minutes: int
+
+    def is_followup(self, text: str) -> bool: ...
+    def rest(self, text: str) -> str: ...
+
+
 class FeedbackSink(Protocol):
     """Where useful / not-useful votes and unanswered questions go (the content editors' report); it scrubs the text.
 
