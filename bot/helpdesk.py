@@ -48,6 +48,7 @@ class HelpDesk:
     areas = _passthrough("areas")
     area = _passthrough("area")
     find_area = _passthrough("find_area")
+    open_district = _passthrough("open_district")
     staff_roles = _passthrough("staff_roles")
     redeem_invite = _passthrough("redeem_invite")
     list_cases = _passthrough("list_cases")

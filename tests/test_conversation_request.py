@@ -221,7 +221,9 @@ async def test_starting_over_from_the_summary_keeps_the_consent_and_asks_again(d
     assert tuple(case) == ("consent", None)
 
 
-async def test_with_no_area_set_up_the_family_is_told_and_nothing_is_kept(engine: AsyncEngine) -> None:
+async def test_a_district_nobody_set_up_still_takes_the_request(engine: AsyncEngine) -> None:
+    """A real 区县 with no area, director or supervisor yet: the area is opened (audited as the system's act) and the
+    request is filed for the operators, never turned away; a family who cannot name any district is told plainly."""
     from bot.dispatcher import create_dispatcher
     from bot.ledger.service import LedgerService
     from tests.conftest import make_settings
@@ -230,11 +232,20 @@ async def test_with_no_area_set_up_the_family_is_told_and_nothing_is_kept(engine
 
     settings = make_settings()
     tg = DirectTelegram(create_dispatcher(settings, matcher=StandInMatcher(), ledger=LedgerService(engine, settings)))
-    mei = Person(tg.user(FAMILY))
-    await consent(mei)
-    await fill(mei, Answers(places=("渝北",)))
-    assert "没找到这个区县" in mei.last
-    await mei.click("不清楚")
-    assert "还没有开通任何区县" in mei.last and "110" in mei.last
-    assert await tg.dp.fsm.get_context(tg.bot, FAMILY, FAMILY).get_state() is None
+    mei, li = Person(tg.user(FAMILY)), Person(tg.user(FAMILY + 1))
+    await consent(li)
+    await fill(li, Answers(places=()))
+    await li.send("不清楚")  # no 区县 named and none set up: nowhere to send it, said so, nothing kept
+    assert "还没有开通任何区县" in li.last and "110" in li.last
+    assert await tg.dp.fsm.get_context(tg.bot, li.id, li.id).get_state() is None
     assert await count(engine, "family") == 0
+    await consent(mei)
+    await fill(mei, Answers(places=("万州",)))  # no townships there: not asked
+    await mei.click("只在这个聊天里联系")
+    assert "万州区" in mei.last
+    await mei.click("✅ 确认提交")
+    assert reference_in(mei.last)
+    (case,) = await rows(engine, "SELECT a.full_name FROM ledger_case c JOIN area a ON a.id = c.area_id")
+    assert case.full_name == "万州区"
+    (opened,) = await rows(engine, "SELECT actor, detail FROM audit_log WHERE action = 'area_add'")
+    assert tuple(opened) == ("system", "district")

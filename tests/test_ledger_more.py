@@ -28,6 +28,15 @@ async def test_families_find_their_area_by_what_they_type(world: World) -> None:
         await world.ledger.area_named("火星区")
 
 
+async def test_a_real_district_nobody_set_up_is_opened_and_nothing_else_is(world: World) -> None:
+    opened = await world.ledger.open_district("万州区")
+    assert opened.full_name == "万州区" and (await world.ledger.open_district("万州区")).id == opened.id
+    assert (await world.ledger.open_district("渝北区")).id == (await world.ledger.area_named("渝北区")).id
+    for name in ("火星区", "渝北区/龙溪街道", "北京市"):
+        with pytest.raises(BadInput):
+            await world.ledger.open_district(name)
+
+
 async def test_a_consent_older_than_a_draft_lives_is_not_enough(world: World, clock: Clock) -> None:
     terms = world.ledger.consent_terms()
     old = GivenConsent(terms.rules_version, terms.text_hash, clock.now - timedelta(days=8))

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from sqlmodel import col, select
 
 from bot.ledger.access import AccessMixin, staff_actor
-from bot.ledger.core import OPERATOR_CLI, Tx
+from bot.ledger.core import OPERATOR_CLI, SYSTEM, Actor, Tx
 from bot.ledger.models import Area, Invite, Staff
 from bot.ledger.types import BadInput, InviteInvalid, Level, NotFound, Role
 from bot.ledger.values import AreaView, StaffView
@@ -21,7 +21,7 @@ INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud 
 
 
 class AdminMixin(AccessMixin):
-    async def add_area(self, names: list[str]) -> list[AreaView]:
+    async def add_area(self, names: list[str], actor: Actor = OPERATOR_CLI) -> list[AreaView]:
         """Create 区县 [→ 乡镇/街道 [→ 村/社区]] along the path, reusing what exists; returns the whole path."""
         names = [" ".join(n.split()) for n in names if n.strip()]
         if not 1 <= len(names) <= 3:
@@ -43,9 +43,16 @@ class AdminMixin(AccessMixin):
                     tx.session.add(area)
                     await tx.session.flush()
                     area.path = f"{parent.path if parent else '/'}{area.id}/"
-                    tx.audit(OPERATOR_CLI, "area_add", area_id=area.id, detail=LEVEL_ORDER[depth].value)
+                    tx.audit(actor, "area_add", area_id=area.id, detail=LEVEL_ORDER[depth].value)
                 path.append(area)
         return [area_view(a) for a in path]
+
+    async def open_district(self, name: str) -> AreaView:
+        """A Chongqing 区县 of the content's gazetteer that no operator has set up yet, created as an area so that a
+        family living there is never turned away: with no staff there, its request goes to the operators' chat."""
+        if name not in {d.name for d in self.catalog.regions.districts}:
+            raise BadInput(f"{name!r} is not a district of the content's regions")
+        return (await self.add_area([name], actor=SYSTEM))[0]
 
     async def areas(self, parent_id: int | None = None) -> list[AreaView]:
         """The 区县 (parent_id None) or the areas directly below `parent_id`, by name."""
