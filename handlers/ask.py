@@ -53,16 +53,17 @@ async def remember(state: FSMContext, entry_id: int, message: Message) -> None:
     await state.update_data({LAST: {"id": entry_id, "at": message.date.timestamp()}})
 
 
-async def followed_up(message: Message, state: FSMContext, catalog: Catalog, **deps: Any) -> tuple[bool, Any]:
-    """Is this a bare follow-up ("要准备什么材料", "去哪里办": nothing left once those words go), and about which
-    entry: the one answered within the last minutes, or None."""
+async def followed_up(message: Message, state: FSMContext, catalog: Catalog, **deps: Any) -> tuple[str | None, Any]:
+    """A bare follow-up ("要准备什么材料", "去哪里办": nothing left once those words go): the part asked about, and
+    the entry answered within the last minutes (or None); (None, None) for any other text."""
     followups: FollowUps = deps["followups"]
     text = message.text or ""
-    if not followups.is_followup(text) or deps["matcher"].ask(followups.rest(text)).kind in ("answer", "clarify"):
-        return False, None
+    aspect = followups.aspect(text)
+    if aspect is None or deps["matcher"].ask(followups.rest(text)).kind in ("answer", "clarify"):
+        return None, None
     last = (await state.get_data()).get(LAST) or {}
     fresh = message.date.timestamp() - float(last.get("at", 0)) <= followups.minutes * 60
-    return True, find_entry(catalog, int(last.get("id", 0))) if fresh else None
+    return aspect, find_entry(catalog, int(last.get("id", 0))) if fresh else None
 
 
 async def on_question(
@@ -70,16 +71,15 @@ async def on_question(
 ) -> None:
     renderer: Renderer = deps["renderer"]
     feedback: FeedbackSink = deps["feedback"]
-    bare, about = (False, None) if asked.kind == "urgent" else await followed_up(message, state, catalog, **deps)
-    entry = about or (
-        find_entry(catalog, asked.answer) if asked.kind == "answer" and asked.answer and not bare else None
-    )
+    aspect, about = (None, None) if asked.kind == "urgent" else await followed_up(message, state, catalog, **deps)
+    answered = asked.kind == "answer" and asked.answer and aspect is None
+    entry = about or (find_entry(catalog, asked.answer) if answered else None)
     choices = [e for c in asked.candidates[:3] if (e := find_entry(catalog, c.id))]
     if entry:
-        text = renderer.html("entry", entry=entry, followup=about is not None)
+        text = renderer.html("followup", entry=entry, aspect=aspect) if about else renderer.html("entry", entry=entry)
         await message.reply(text, reply_markup=feedback_kb(entry.id, ui))
         await remember(state, entry.id, message)
-    elif bare:  # "要准备什么材料" with nothing answered before: which service? (no guess)
+    elif aspect:  # "要准备什么材料" with nothing answered before: which service? (no guess)
         await message.reply(renderer.html("followup_which"), reply_markup=menu_kb(ui))
     elif asked.kind == "clarify" and choices:
         await feedback.record("clarify", message.text or "", None)

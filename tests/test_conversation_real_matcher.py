@@ -44,14 +44,16 @@ async def test_a_short_follow_up_is_about_the_service_just_answered(real: Direct
     assert "附件清单第10项" in mei.chat.last_message.text
     await mei.send("那要准备什么材料")
     text = mei.chat.last_message.text
-    assert "接着刚才说的这项服务" in text and "附件清单第10项" in text and "可以先准备" in text
+    assert "接着刚才说的“住房困难" in text and "附件清单第10项" in text and "可以先准备" in text
+    assert "怎么办" not in text  # the part asked about, not the whole entry again
     assert mei.chat.last_message.reply_markup is not None  # 有用 / 没用 as on every answer
     await li.send("要准备什么材料")  # nothing answered before: no guess
     assert "接着刚才" not in li.chat.last_message.text and "附件清单" not in li.chat.last_message.text
     await mei.send("孩子能坐公交免费吗")  # a question that names its own service is answered as itself
     assert "附件清单第17项" in mei.chat.last_message.text and "接着刚才" not in mei.chat.last_message.text
-    await mei.send("去哪里办")
-    assert "接着刚才" in mei.chat.last_message.text and "附件清单第17项" in mei.chat.last_message.text
+    await mei.send("要多久")
+    text = mei.chat.last_message.text
+    assert "接着刚才" in text and "附件清单第17项" in text and "以办理部门公布的为准" in text
 
 
 async def test_a_follow_up_hours_later_is_not_tied_to_an_old_answer(

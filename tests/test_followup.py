@@ -11,10 +11,21 @@ from checklist.followup import load_followups
 
 
 @pytest.mark.parametrize(
-    "text", ["要准备什么材料", "那去哪里办", "怎么申请", "需要带啥子", "收费吗", "要钱不", "有什么条件", "要多久"]
+    ("text", "aspect"),
+    [
+        ("要准备什么材料", "prepare"),
+        ("需要带啥子", "prepare"),
+        ("那去哪里办", "where"),
+        ("电话是多少", "where"),
+        ("怎么申请", "how"),
+        ("要多久", "when"),
+        ("收费吗", "cost"),
+        ("要钱不", "cost"),
+        ("有什么条件", "conditions"),
+    ],
 )
-def test_short_how_where_what_questions_are_follow_ups(text: str) -> None:
-    assert load_followups().is_followup(text)
+def test_short_how_where_what_questions_are_follow_ups(text: str, aspect: str) -> None:
+    assert load_followups().aspect(text) == aspect
 
 
 @pytest.mark.parametrize("text", ["你好", "孩子能在这边上学吗", "谢谢你", "公租房" * 10 + "要准备什么材料"])
