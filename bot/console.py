@@ -7,6 +7,7 @@ import itertools
 import queue
 import sys
 import threading
+import time
 from typing import Any, TextIO
 
 from aiogram import Bot, Dispatcher
@@ -33,7 +34,9 @@ class Console:
         )
         self.buttons: list[dict[str, Any]] = []
         self.button_message: dict[str, Any] | None = None
-        self._update_ids = itertools.count(1)
+        # Unique across runs: the seen-update ids live in the database, and a second run numbered from 1 was
+        # silently dropped as repeats of the first.
+        self._update_ids = itertools.count(time.time_ns() // 1000)
 
     def _show(self, call: ApiCall) -> None:
         if call.method.lower() == "answercallbackquery" and call.params.get("text"):

@@ -36,6 +36,13 @@ def test_console_chat_through_a_pipe_welcome_browse_back_and_quit(tmp_path: Path
     assert "Traceback" not in proc.stderr
 
 
+def test_a_second_console_run_on_the_same_database_is_answered_too(tmp_path: Path) -> None:
+    for _ in range(2):  # each run starts anew; the database (and its seen-update ids) stays
+        proc = run("公租房怎么申请\n/quit\n", tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert "附件清单第10项" in proc.stdout
+
+
 def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
     proc = run("/help\n", tmp_path)
     assert proc.returncode == 0 and "/forget" in proc.stdout and "Traceback" not in proc.stderr
