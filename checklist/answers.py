@@ -118,8 +118,9 @@ def parse_screening(raw: str) -> str | None:
     return None if said is None else ("some" if said else "none")
 
 
-def parse_choice(options: dict[str, str], raw: str) -> str | None:
-    """An option typed in words: 上初中 → junior, 跟爷爷奶奶 → guardian; the closest label wins, if close enough."""
+def parse_choice(options: dict[str, str], raw: str, typed: dict[str, list[str]] | None = None) -> str | None:
+    """An option typed in words: 上初中 → junior, 跟爷爷奶奶 → guardian; an option's own typed words (跟爸妈 →
+    parents; the longest found wins), else the closest label, if close enough."""
     from rapidfuzz import fuzz
 
     words = _text(raw)
@@ -127,6 +128,9 @@ def parse_choice(options: dict[str, str], raw: str) -> str | None:
         return None
     if words in options:
         return words
+    said = [(len(w), code) for code, ws in (typed or {}).items() for w in ws if _text(w) in words]
+    if said:
+        return max(said)[1]
     scores = {code: _fit(words, label, fuzz.partial_ratio) for code, label in options.items()}
     best = max(scores, key=lambda code: scores[code])
     return best if scores[best] >= 70 else None

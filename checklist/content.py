@@ -116,6 +116,13 @@ class FactDef(Strict):
     label: str
     question: str
     options: dict[str, str] = {}
+    typed: dict[str, list[str]] = {}  # option → words parents type for it (跟爸妈 → parents), beyond the label
+
+    @model_validator(mode="after")
+    def _typed_options(self) -> FactDef:
+        if unknown := set(self.typed) - set(self.options):
+            raise ValueError(f"typed words for options that do not exist: {sorted(unknown)}")
+        return self
 
 
 class FactGroup(Strict):

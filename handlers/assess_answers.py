@@ -54,7 +54,7 @@ def parse_typed(catalog: Catalog, places: Gazetteer, draft: dict[str, Any], text
     fact = catalog.fact(v.split_key(key)[1])
     if fact.type == "place":
         return _place(fact, places, text, catalog, ui, key)
-    value = PARSERS[fact.type](text) if fact.type in PARSERS else parse_choice(fact.options, text)
+    value = PARSERS[fact.type](text) if fact.type in PARSERS else parse_choice(fact.options, text, fact.typed)
     if value is None:
         hint = ui.assess.hints.get(fact.type, "")
         return TypedAnswer(

@@ -125,3 +125,24 @@ WITH = {"parents": "跟父母（或其中一方）", "guardian": "跟其他监�
 )
 def test_options_typed_in_words(options: dict[str, str], text: str, code: str | None) -> None:
     assert parse_choice(options, text) == code
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "code"),
+    [
+        ("moved_with", "跟爸妈", "parents"),
+        ("moved_with", "我们两口子带过来的", "parents"),
+        ("moved_with", "跟我奶奶", "guardian"),
+        ("moved_with", "跟爸爸和奶奶", "parents"),  # with one parent counts as with the parents (二（一）1)
+        ("moved_with", "一个人来的", "alone"),
+        ("stage", "初二", "junior"),
+        ("stage", "读大班", "kindergarten"),
+        ("stage", "上职高", "vocational"),
+        ("stage", "没读书了", "none"),
+    ],
+)
+def test_the_words_parents_type_for_an_option_come_from_content(key: str, text: str, code: str) -> None:
+    from checklist.content import load_catalog
+
+    fact = load_catalog().fact(key)
+    assert parse_choice(fact.options, text, fact.typed) == code
