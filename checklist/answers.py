@@ -24,6 +24,8 @@ _DIGITS = {
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两俩三四五六七八九十]+")
 _YES = re.compile(r"^(?:是|是的|对|对的|有|有的|嗯|恩|办了|已经办了|办过|yes|y|ok|好|要得|有嘞)$", re.I)
 _NO = re.compile(r"^(?:否|不是|没|没有|无|不|没办|还没办|还没有|不困难|no|n|莫得|没得)$", re.I)
+# A number that names a child's place among siblings, a school grade or a count, not an age.
+_NOT_AGE = re.compile(r"^[老第][^岁]|(?:年级|个孩子|个娃|胎|个小孩|班)")
 _UNKNOWN = re.compile(r"^(?:不知道|不清楚|不确定|不晓得|晓不得|不想说|跳过|说不清|搞不清楚?|不记得)$")
 
 
@@ -44,8 +46,11 @@ def chinese_number(text: str) -> float | None:
 
 
 def parse_age(raw: str) -> int | None:
+    """An age as typed: 7, 七岁, 12岁了, 8个月 (→ 0), 两岁半; 老二 (the second child) or 三年级 is not an age."""
     text = _text(raw)
-    match = _NUMBER.search(text)
+    match = next(
+        (m for m in _NUMBER.finditer(text) if not _NOT_AGE.search(text[max(0, m.start() - 1) : m.end() + 3])), None
+    )
     if not match:
         return 0 if re.search(r"(?:个月|月大|刚出生|没满一岁|不到一岁)", text) else None
     value = chinese_number(match.group())

@@ -33,7 +33,7 @@ def parse_child(raw: str) -> tuple[str | None, int | None]:
     age = None
     for match in _AGE.finditer(text):
         # Digits, or a number said with 岁, or nothing but a number: "小二" is a name, not an age.
-        said = match.group(1).isdigit() or match.group(0) != match.group(1) or text == match.group(1)
+        said = match.group(1).isdigit() or "岁" in match.group(0) or text == match.group(1)
         value = chinese_number(match.group(1)) if said else None
         if value is not None:
             age = int(value)

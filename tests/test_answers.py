@@ -33,6 +33,10 @@ from checklist.answers import (
         ("十岁", 10),
         ("abc", None),
         ("100", None),
+        ("老二", None),  # the second child, not two years old
+        ("老二4岁", 4),
+        ("三年级", None),
+        ("两个孩子", None),
     ],
 )
 def test_ages(text: str, age: int | None) -> None:

@@ -20,6 +20,7 @@ TODAY = date(2026, 3, 2)
         ("小雨", ("小雨", None)),
         ("小二", ("小二", None)),  # a name made of a number word is not an age
         ("老大，十二岁", ("老大", 12)),
+        ("老二 7岁", ("老二", 7)),  # 老二 is the second child, not two years old
         ("孩子今年5岁，叫豆豆", ("豆豆", 5)),
         ("２０岁", (None, 20)),  # full-width digits; above 17 is for the conversation to refuse
         ("x" * 60, ("x" * 40, None)),
