@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.ledger import Agreement, ContactKind, GivenConsent, LedgerError, NotAllowed, RefStatus, RequestDraft
-from bot.ledger.rules import LIMITS, LOCAL, local_time
+from bot.ledger.rules import LIMITS, LOCAL, NOTE_LIMIT, local_time
 from handlers.deps import Refusal
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class HelpDesk:
     open_case = _passthrough("open_case")
     accept = _passthrough("accept")
     close = _passthrough("close")
+    note_limit = NOTE_LIMIT  # the ledger's own limit on a typed note, so a form can say it before refusing
 
     def __init__(self, ledger: LedgerService) -> None:
         self.ledger = ledger

@@ -71,6 +71,7 @@ class HelpDesk(Protocol):
     """
 
     labels: Any
+    note_limit: int  # characters in a visit or closing note, a return reason, what a referral shares
 
     def consent_terms(self) -> Any: ...
     def consent_stamp(self) -> dict[str, str]: ...

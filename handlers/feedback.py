@@ -80,13 +80,26 @@ async def vote(
     feedback: FeedbackSink,
     source: str = "answer",
 ) -> None:
+    """One vote per answer and person: a second tap (a fast double tap too) is thanked and records nothing."""
+    if not await take_vote_row(query):
+        return await query.answer(renderer.text("feedback_again"))
     await feedback.record("useful" if useful else "not_useful", topic, entry_id)
     await query.answer(renderer.text("feedback_thanks", useful=useful, source=source))
-    if isinstance(query.message, Message):
-        try:  # one vote per answer: the 有用 / 没用 row goes once pressed, any way back stays
-            await query.message.edit_reply_markup(reply_markup=without_feedback(query.message.reply_markup))
-        except TelegramBadRequest:
-            pass
+
+
+async def take_vote_row(query: CallbackQuery) -> bool:
+    """Take the 有用 / 没用 row off the answer (any way back stays); False when an earlier tap already took it.
+
+    Telegram is the judge, so this holds across processes and storages: it applies edits to a message one at a
+    time, and the second of two taps asks for the markup the message already has ("message is not modified").
+    """
+    if not isinstance(query.message, Message):
+        return True  # a message too old to reach: nothing to edit, the vote counts
+    try:
+        await query.message.edit_reply_markup(reply_markup=without_feedback(query.message.reply_markup))
+    except TelegramBadRequest as err:
+        return "not modified" not in err.message  # deleted, or no longer editable: the vote still counts
+    return True
 
 
 def router() -> Router:

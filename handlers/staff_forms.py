@@ -45,6 +45,26 @@ async def say(event: Event, deps: dict[str, Any], step: str, markup: Markup = No
     await deps["bot"].send_message(actor(event), text, reply_markup=markup)
 
 
+def skip_of(step: str, ui: Any) -> Markup:
+    """The skip button of a typed step (a return's reason has none: the ledger requires one)."""
+    label = {"visit_note": ui.staff.no_note, "close_note": ui.staff.no_note, "share": ui.staff.default_share}.get(step)
+    return sv.skip_kb(label, ui) if label else None
+
+
+async def fits(event: Event, deps: dict[str, Any], step: str, **form: Any) -> bool:
+    """Typed text within the ledger's own limit; else the step again, with the limit and how far over it is.
+
+    The ledger would refuse it only at the end, "可能太长" and no more (a visit note after the date was picked):
+    asked again here, the director knows what to cut, and what they typed is still in the chat above.
+    """
+    text, limit = said(event), deps["desk"].note_limit
+    if text is None or len(text) <= limit:
+        return True
+    size = {"limit": limit, "length": len(text), "over": len(text) - limit}
+    await say(event, deps, step, skip_of(step, deps["ui"]), **size, **form)
+    return False
+
+
 async def show_case(chat_id: int, detail: Any, event: str | None = None, **deps: Any) -> None:
     """The entry in full (read after the ledger's area check), with the steps its status allows."""
     desk, catalog = deps["desk"], deps["catalog"]
@@ -63,7 +83,7 @@ async def begin(action: str, query: CallbackQuery, detail: Any, state: FSMContex
     step = "visit_note" if action == "vi" else "close_note"
     await state.set_state(getattr(Form, step))
     await state.update_data(staff=about)
-    await say(query, deps, step, sv.skip_kb(ui.staff.no_note, ui), **about)
+    await say(query, deps, step, skip_of(step, ui), **about)
 
 
 async def form_of(state: FSMContext) -> dict[str, Any]:
@@ -72,6 +92,8 @@ async def form_of(state: FSMContext) -> dict[str, Any]:
 
 async def on_visit_note(event: Event, state: FSMContext, **deps: Any) -> None:
     form = await form_of(state)
+    if not await fits(event, deps, "visit_note", **form):
+        return
     await state.update_data(staff={**form, "note": said(event)})
     await state.set_state(Form.visit_next)
     await say(event, deps, "visit_next", sv.next_visit_kb(deps["ui"]), **form)
@@ -110,11 +132,13 @@ async def on_agreement(query: CallbackQuery, callback_data: sv.HowCb, state: FSM
     form = {"case": detail.id, "reference": detail.reference, "department": detail.departments[callback_data.d]}
     await state.set_state(Form.share)
     await state.update_data(staff={**form, "how": sv.AGREEMENTS[callback_data.a]})
-    await say(query, deps, "share", sv.skip_kb(deps["ui"].staff.default_share, deps["ui"]), **form)
+    await say(query, deps, "share", skip_of("share", deps["ui"]), **form)
 
 
 async def on_share(event: Event, state: FSMContext, **deps: Any) -> None:
     form = await form_of(state)
+    if not await fits(event, deps, "share", **form):
+        return
     referral = await deps["desk"].refer(actor(event), form["case"], form["department"], form["how"], said(event))
     await state.clear()
     await say(event, deps, "referred", referral=referral, **form)
@@ -122,6 +146,8 @@ async def on_share(event: Event, state: FSMContext, **deps: Any) -> None:
 
 async def on_close_note(event: Event, state: FSMContext, **deps: Any) -> None:
     form = await form_of(state)
+    if not await fits(event, deps, "close_note", **form):
+        return
     detail = await deps["desk"].close(actor(event), form["case"], said(event))
     await state.clear()
     await say(event, deps, "closed", **form)
@@ -140,7 +166,8 @@ async def on_ref_step(query: CallbackQuery, callback_data: sv.RefStepCb, state: 
 
 
 async def on_return_reason(message: Message, state: FSMContext, **deps: Any) -> None:
-    await set_referral(message, (await form_of(state))["referral"], "returned", state, deps)
+    if await fits(message, deps, "return_reason"):
+        await set_referral(message, (await form_of(state))["referral"], "returned", state, deps)
 
 
 async def set_referral(event: Event, referral_id: int, step: str, state: FSMContext, deps: dict[str, Any]) -> None:

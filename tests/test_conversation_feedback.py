@@ -8,18 +8,25 @@ from aiogram.types import Message
 from bot.services import MemoryFeedback
 from handlers.feedback import read_verdict_code
 from tests.fakebot import DirectTelegram
+from tests.fakebot.users import FakeUser
 from tests.test_conversation_assess import FAMILY_OF_TWO, answer, labels
 
 SCHOOL = "3. 在居住地上小学、初中（免学杂费、免费教科书）"
 
 
-async def test_an_entry_read_from_the_list_takes_a_vote_and_keeps_its_way_back(
-    tg: DirectTelegram, feedback: MemoryFeedback
-) -> None:
+async def read_school_entry(tg: DirectTelegram) -> FakeUser:
+    """A parent opens entry 3 from /list: it carries 有用 / 没用 and the way back."""
     mei = tg.user()
     await mei.send("/list")
     await mei.click("学有所教 (4)")
     await mei.click(SCHOOL)
+    return mei
+
+
+async def test_an_entry_read_from_the_list_takes_a_vote_and_keeps_its_way_back(
+    tg: DirectTelegram, feedback: MemoryFeedback
+) -> None:
+    mei = await read_school_entry(tg)
     await mei.click("👎 没用")
     record = feedback.records[-1]
     assert (record.kind, record.entry_id) == ("not_useful", 3)
@@ -65,3 +72,25 @@ def test_the_verdict_code_reads_back_only_what_it_wrote() -> None:
     assert read_verdict_code("ne0m0") == [{"status": "no", "eligible": 0, "maybe": 0}]
     for bad in ("", "ye6", "ye6m2.", "ye123m1", "YE6M2", "ye6m2.ye6m2.ye6m2.ye6m2.ye6m2"):
         assert read_verdict_code(bad) is None
+
+
+async def test_a_fast_double_tap_on_a_vote_records_one_and_thanks_again(
+    tg: DirectTelegram, feedback: MemoryFeedback
+) -> None:
+    mei = await read_school_entry(tg)
+    await mei.double_click("👍 有用")  # the second tap still sees the row the first one took away
+    assert [(r.kind, r.entry_id) for r in feedback.records] == [("useful", 3)]
+    first, second = [c.params["text"] for c in tg.calls_of("answerCallbackQuery")[-2:]]
+    assert "谢谢反馈" in first and "已经收到" in second
+    assert labels(mei.chat.last_message) == ["⬅ 返回学有所教", "⬅ 返回服务分类"]
+
+
+async def test_a_result_voted_twice_keeps_the_first_vote(tg: DirectTelegram, feedback: MemoryFeedback) -> None:
+    mei = tg.user()
+    await mei.send("/assess")
+    await answer(mei, *FAMILY_OF_TWO)
+    await mei.click("✅ 看结果")
+    await mei.double_click("👎 没用")
+    await mei.click_data("fr:1:" + "ye1m1", mei.chat.messages[-2])  # a 有用 forged on the same result afterwards
+    assert [r.kind for r in feedback.records] == ["not_useful"]
+    assert all("已经收到" in c.params["text"] for c in tg.calls_of("answerCallbackQuery")[-2:])

@@ -9,6 +9,7 @@ from tests.conftest import RunningBot, StartBot
 from tests.fakebot import FakeTelegram
 from tests.fakebot.users import FakeUser
 from tests.test_conversation_assess import FAMILY_OF_TWO
+from tests.test_conversation_feedback import SCHOOL
 
 
 def labels(message: Message) -> list[str]:
@@ -58,6 +59,29 @@ async def test_the_result_vote_still_counts_after_a_restart(
     await mei.click_data(result.reply_markup.inline_keyboard[0][1].callback_data, result)
     await second.settled()
     assert feedback.records[-1].kind == "not_useful" and "自测结果" in feedback.records[-1].question_text
+
+
+async def test_useful_tapped_twice_fast_is_one_vote(
+    fake: FakeTelegram, start_bot: StartBot, feedback: MemoryFeedback
+) -> None:
+    bot = await start_bot()
+    mei = fake.user()
+    await mei.send("/list")
+    await bot.settled()
+    for step in ("学有所教 (4)", SCHOOL):
+        await mei.click(step)
+        await bot.settled()
+    hold = fake.hold("editMessageReplyMarkup")  # the first tap is still taking the row away …
+    await mei.click("👍 有用")
+    await hold.arrived.wait()
+    await mei.click("👍 有用")  # … when the second arrives, both handled at once by the polling loop
+    await fake.wait_for(lambda c: c.is_("answerCallbackQuery"))
+    hold.release()
+    await bot.settled()
+    assert [(r.kind, r.entry_id) for r in feedback.records] == [("useful", 3)]
+    alerts = sorted(c.params["text"] for c in fake.calls_of("answerCallbackQuery")[-2:])
+    assert "已经收到" in alerts[0] and "谢谢反馈" in alerts[1]
+    assert labels(mei.chat.last_message) == ["⬅ 返回学有所教", "⬅ 返回服务分类"]
 
 
 async def test_stickers_emoji_and_cancel_through_the_polling_loop(fake: FakeTelegram, start_bot: StartBot) -> None:

@@ -44,6 +44,7 @@ async def test_ask_answer_and_ask_clarify_pick_with_feedback(
     await mei.click("👎 没用")
     edited = await mei.next_message()
     assert edited.reply_markup is None
+    await fake.wait_for(lambda c: c.is_("answerCallbackQuery"))  # the row goes first, the vote is kept after
     assert (feedback.records[-1].kind, feedback.records[-1].question_text) == ("not_useful", "看病医保怎么办")
 
 

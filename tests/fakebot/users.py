@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -83,12 +84,22 @@ class FakeUser:
 
     async def click(self, label: str, chat: FakeChat | None = None) -> dict[str, Any]:
         """Press the inline button with this label on the newest bot message in the chat that has one."""
-        chat = chat or self.chat
+        message, data = self.button(label, chat or self.chat)
+        return await self.click_data(data, message)
+
+    async def double_click(self, label: str, chat: FakeChat | None = None) -> list[dict[str, Any]]:
+        """A fast double tap: two presses, both carrying the message as the phone showed it before the first."""
+        message, data = self.button(label, chat or self.chat)
+        seen = copy.deepcopy(self._raw(message))
+        return [await self._press(seen, data) for _ in range(2)]
+
+    def button(self, label: str, chat: FakeChat) -> tuple[Message, str]:
+        """The newest bot message in the chat with an inline button of this label, and the button's data."""
         for message in reversed(chat.messages):
             for row in message.reply_markup.inline_keyboard if message.reply_markup else []:
                 for button in row:
                     if button.text == label and button.callback_data is not None:
-                        return await self.click_data(button.callback_data, message)
+                        return message, button.callback_data
         labels = [
             b.text for m in chat.messages[-3:] if m.reply_markup for r in m.reply_markup.inline_keyboard for b in r
         ]
@@ -96,9 +107,13 @@ class FakeUser:
 
     async def click_data(self, data: str, message: Message | None = None) -> dict[str, Any]:
         """Send a callback query with any data, e.g. forged data no button carries."""
-        message = message or self.chat.last_message
-        raw = next(m for m in self.tg.api.messages[message.chat.id] if m["message_id"] == message.message_id)
-        query = {"id": str(next(_callback_ids)), "from": self.as_json(), "chat_instance": f"ci{message.chat.id}"}
+        return await self._press(self._raw(message or self.chat.last_message), data)
+
+    def _raw(self, message: Message) -> dict[str, Any]:
+        return next(m for m in self.tg.api.messages[message.chat.id] if m["message_id"] == message.message_id)
+
+    async def _press(self, raw: dict[str, Any], data: str) -> dict[str, Any]:
+        query = {"id": str(next(_callback_ids)), "from": self.as_json(), "chat_instance": f"ci{raw['chat']['id']}"}
         return await self.tg.send_update({"callback_query": {**query, "message": raw, "data": data}})
 
     async def next_message(self, chat: FakeChat | None = None, timeout: float = 10.0) -> Message:
