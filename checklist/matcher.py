@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from checklist.clauses import MIN_STORY, question_part
 from checklist.lexicon import Lexicon, load_lexicon
 from checklist.normalize import LIMIT, normalize
 from checklist.scoring import Index, Tuning
@@ -162,13 +163,30 @@ class Matcher:
         wide = normalize(question, URGENT_LIMIT)
         urgent = self.detector.detect(wide)
         normalized = self.fix(normalize(wide, LIMIT))
-        scored = self.index.score(self._cut(normalized), self.tuning)
-        cands = tuple(Candidate(e, round(s, 1)) for e, s in scored)
+        part = self.question_part(question) if len(normalized) >= MIN_STORY else None
+        cands = tuple(Candidate(e, round(s, 1)) for e, s in self._score(normalized, part))
         kind, answer = self._decide(normalized, cands)
         if urgent is not None:
             # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
             return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
         return AskResult(question, kind, None, answer, cands)
+
+    def question_part(self, question: str) -> str | None:
+        """The clauses of a story that ask, typos fixed (normalised again, keeping spaces as clause breaks)."""
+        return question_part(self.fix(normalize(question, LIMIT, breaks=True)))
+
+    def _score(self, normalized: str, part: str | None) -> list[tuple[int, float]]:
+        """The whole text's scores; in a story, an entry its question clause (`part`) points to may score higher."""
+        t = self.tuning
+        whole = self.index.score(self._cut(normalized), t)
+        if part is None:
+            return whole
+        focus = dict(self.index.score(self._cut(part), t))
+        merged = dict(whole)
+        for e, f in focus.items():
+            w = merged.get(e, 0.0)
+            merged[e] = max(w, t.focus_weight * f + (1 - t.focus_weight) * w)
+        return sorted(merged.items(), key=lambda pair: (-pair[1], pair[0]))[: t.limit]
 
     def scope(self, normalized: str) -> Kind | None:
         """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""

@@ -42,10 +42,11 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
-def normalize(text: str, limit: int = LIMIT) -> str:
+def normalize(text: str, limit: int = LIMIT, breaks: bool = False) -> str:
     """NFKC (full-width → half-width), invisibles out, traditional → simplified, emoji and spacing noise out.
 
-    The result is lower-case, at most `limit` characters, and never raises on any str.
+    The result is lower-case, at most `limit` characters, and never raises on any str. With `breaks`, a space
+    between Chinese characters (a chat message's comma) becomes a comma instead of going.
     """
     if not isinstance(text, str) or not text:
         return ""
@@ -54,7 +55,7 @@ def normalize(text: str, limit: int = LIMIT) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(_clean_char(ch) for ch in text)
     text = _t2s().convert(text)  # type: ignore[attr-defined]
-    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACE_BETWEEN_CJK.sub("," if breaks else "", text)
     text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _SPACES.sub(" ", text).strip().lower()
     return _bound(text, limit).strip()

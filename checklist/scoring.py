@@ -28,6 +28,7 @@ class Tuning:
     answer: float = 46.0  # answer directly at or above this score …
     gap: float = 2.0  # … if the runner-up is at least this far behind
     clarify: float = 30.0  # otherwise offer choices at or above this score
+    focus_weight: float = 0.5  # in a story, the question clause's own score mixed in at this share
     floor: float = 15.0  # candidates below this are not listed
     limit: int = 5
 
