@@ -14,8 +14,8 @@ _TURN = re.compile(
 )
 # A clause that asks: question particles and words, dialect forms included (莫得, 得不得, 要得不).
 _ASKS = re.compile(
-    r"吗|嘛|呢|\?|啥|什么|怎么|怎样|咋|哪|(?<![好十百千万])几(?!乎)|多少|好多钱|多久|能不能|可不可以|可以不|"
-    r"有没有|有莫得|有没得|有不有|要不要|是不是|会不会|行不行|得不得|要得不|[要能可有管算][不没]$|[么不没]$|"
+    r"吗|嘛|呢|\?|啥|什么|怎么|怎样|咋|哪|(?<![好十百千万])几(?!乎)|多少|好多钱|多久|可不可以|可以不|"
+    r"(.)[不没]\1|有莫得|有没得|要得不|[要能可有管算][不没]$|[么不没]$|"
     r"谁|如何|办法|条件|流程|材料|手续"
 )
 
@@ -31,11 +31,12 @@ def question_part(normalized: str) -> str | None:
     if len(normalized) < MIN_STORY:
         return None
     turn = _TURN.search(normalized)
-    parts = clauses(normalized[turn.end() :] if turn else normalized)
+    after = clauses(normalized[turn.end() :]) if turn else []
+    parts = after or clauses(normalized)
     asking = [c for c in parts if _ASKS.search(c)]
-    if turn and asking:
-        # After a turn the first clause is the question even when its particle comes later (想问，孩子…的政策).
-        asking = list(dict.fromkeys([parts[0], *asking]))
+    if after:
+        # After a turn the first clause is the question even when it has no particle (想问一下，孩子…的政策).
+        asking = list(dict.fromkeys([after[0], *asking]))
     focus = " ".join(asking)
     if not asking or len(focus) >= 0.8 * len(normalized):
         return None

@@ -74,9 +74,9 @@ class Matcher:
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
         oos = lexicon.out_of_scope
-        self._chitchat, self._adult, self._child, self._elsewhere, self._services = (
+        self._chitchat, self._adult, self._child, self._elsewhere, self._services, self._family = (
             re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
-            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services)
+            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services, oos.family)
         )
         self._domain = tuple(oos.domain)
 
@@ -165,7 +165,7 @@ class Matcher:
         normalized = self.fix(normalize(wide, LIMIT))
         part = self.question_part(question) if len(normalized) >= MIN_STORY else None
         cands = tuple(Candidate(e, round(s, 1)) for e, s in self._score(normalized, part))
-        kind, answer = self._decide(normalized, cands)
+        kind, answer = self._decide(normalized, cands, part)
         if urgent is not None:
             # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
             return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
@@ -188,23 +188,30 @@ class Matcher:
             merged[e] = max(w, t.focus_weight * f + (1 - t.focus_weight) * w)
         return sorted(merged.items(), key=lambda pair: (-pair[1], pair[0]))[: t.limit]
 
-    def scope(self, normalized: str) -> Kind | None:
+    def scope(self, normalized: str, part: str | None = None) -> Kind | None:
         """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""
         chitchat = bool(self._chitchat.search(normalized))
         if chitchat and not self.in_domain(normalized):
             return "out_of_scope"
-        if (self._adult.search(normalized) and not self._child.search(normalized)) or (
+        if (self._adult.search(normalized) and not self._childs(normalized, part)) or (
             self._elsewhere.search(normalized) and not self._services.search(normalized)
         ):
             return "out_of_scope"
         return None
 
+    def _childs(self, normalized: str, part: str | None) -> bool:
+        """Whether the matter is a child's: in a story about a grown-up (我妈六十八了…) a child named in passing
+        (帮我带娃) does not make it one: the clause that asks must name the child, or the story a family's relief."""
+        if part is None:
+            return bool(self._child.search(normalized))
+        return bool(self._child.search(part) or self._family.search(normalized))
+
     def in_domain(self, normalized: str) -> bool:
         return any(w in normalized for w in self._domain)
 
-    def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
+    def _decide(self, normalized: str, cands: tuple[Candidate, ...], part: str | None) -> tuple[Kind, int | None]:
         t = self.tuning
-        if self.scope(normalized):
+        if self.scope(normalized, part):
             return "out_of_scope", None
         best = cands[0].score if cands else 0.0
         second = cands[1].score if len(cands) > 1 else 0.0

@@ -178,6 +178,31 @@ def test_a_child_or_a_service_keeps_such_questions_in_scope(matcher: Matcher, qu
     assert matcher.ask(question).answer == entry
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "我爸今年七十一了，过来帮我们接送孙子上学，他在老家交的新农合，最近腰疼想在重庆看一下，能不能直接报销",
+        "我公公六十八了，在重庆帮我带娃三年了，听说老年人坐公交有优惠，他外地户口能办卡不",
+    ],
+)
+def test_a_story_about_a_grown_up_naming_a_child_in_passing_is_out_of_scope(matcher: Matcher, story: str) -> None:
+    result = matcher.ask(story)
+    assert result.kind == "out_of_scope" and result.answer is None, result
+
+
+@pytest.mark.parametrize(
+    ("story", "entry"),
+    [
+        ("我老公在工地摔断了腿住院了，家里一下子没了收入，两个娃还在读书，听说有临时救助，外地人能申请吗", 16),
+        ("我爸六十五了在重庆帮我带外孙，外孙今年三岁，想问一下外孙的疫苗在哪里打", 1),
+    ],
+)
+def test_a_story_about_a_family_or_asking_for_the_child_stays_in_scope(
+    matcher: Matcher, story: str, entry: int
+) -> None:
+    assert matcher.ask(story).answer == entry
+
+
 def test_a_danger_answers_with_the_service_it_calls_for(matcher: Matcher) -> None:
     result = matcher.ask("我初二 手上划了好多道 今天又想划")
     assert result.kind == "urgent" and result.answer == 19
