@@ -74,9 +74,9 @@ class Matcher:
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
         oos = lexicon.out_of_scope
-        self._chitchat, self._adult, self._child, self._elsewhere, self._services, self._family = (
-            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
-            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services, oos.family)
+        lists = (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services, oos.grown_up, oos.family)
+        self._chitchat, self._adult, self._child, self._elsewhere, self._services, self._grown_up, self._family = (
+            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x") for patterns in lists
         )
         self._domain = tuple(oos.domain)
 
@@ -193,16 +193,18 @@ class Matcher:
         chitchat = bool(self._chitchat.search(normalized))
         if chitchat and not self.in_domain(normalized):
             return "out_of_scope"
-        if (self._adult.search(normalized) and not self._childs(normalized, part)) or (
+        adult = [m.group(0) for m in self._adult.finditer(normalized)]
+        if (adult and not self._childs(normalized, part, adult)) or (
             self._elsewhere.search(normalized) and not self._services.search(normalized)
         ):
             return "out_of_scope"
         return None
 
-    def _childs(self, normalized: str, part: str | None) -> bool:
-        """Whether the matter is a child's: in a story about a grown-up (我妈六十八了…) a child named in passing
-        (帮我带娃) does not make it one: the clause that asks must name the child, or the story a family's relief."""
-        if part is None:
+    def _childs(self, normalized: str, part: str | None, adult: list[str]) -> bool:
+        """Whether a grown-up's affair is a child's matter after all: a child is named; but in a story about a
+        grown-up's own affair (我妈六十八了…) a child named in passing (帮我带娃) is not enough: the clause that asks
+        must name the child, or the story be about the family's hardship."""
+        if part is None or not any(self._grown_up.search(a) for a in adult):
             return bool(self._child.search(normalized))
         return bool(self._child.search(part) or self._family.search(normalized))
 
