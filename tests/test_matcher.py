@@ -183,6 +183,7 @@ def test_a_child_or_a_service_keeps_such_questions_in_scope(matcher: Matcher, qu
     [
         "我爸今年七十一了，过来帮我们接送孙子上学，他在老家交的新农合，最近腰疼想在重庆看一下，能不能直接报销",
         "我公公六十八了，在重庆帮我带娃三年了，听说老年人坐公交有优惠，他外地户口能办卡不",
+        "单位体检查出我肺上有个结节，要做手术，我的医保在老家，在重庆能报多少，娃儿还小我好担心",
     ],
 )
 def test_a_story_about_a_grown_up_naming_a_child_in_passing_is_out_of_scope(matcher: Matcher, story: str) -> None:
@@ -195,6 +196,7 @@ def test_a_story_about_a_grown_up_naming_a_child_in_passing_is_out_of_scope(matc
     [
         ("我老公在工地摔断了腿住院了，家里一下子没了收入，两个娃还在读书，听说有临时救助，外地人能申请吗", 16),
         ("我爸六十五了在重庆帮我带外孙，外孙今年三岁，想问一下外孙的疫苗在哪里打", 1),
+        ("租的房子墙上全是霉，房东不修也不退押金，娃儿一直咳嗽，想问一下便宜的公租房外地人排得上不", 10),
     ],
 )
 def test_a_story_about_a_family_or_asking_for_the_child_stays_in_scope(
