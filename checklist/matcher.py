@@ -219,6 +219,9 @@ class Matcher:
         second = cands[1].score if len(cands) > 1 else 0.0
         if best >= t.answer and best - second >= t.gap:
             return "answer", cands[0].id
+        # A story's other words dilute every score: a clear leader is answer enough there.
+        if part is not None and best >= t.story_answer and second <= t.story_lead * best:
+            return "answer", cands[0].id
         if best >= t.clarify:
             return "clarify", None
         return ("unknown", None) if self.in_domain(normalized) else ("out_of_scope", None)
