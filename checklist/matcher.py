@@ -11,6 +11,7 @@ from typing import Any, Literal
 from checklist.clauses import MIN_STORY, question_part
 from checklist.lexicon import Lexicon, load_lexicon
 from checklist.normalize import LIMIT, normalize
+from checklist.scope import Scope
 from checklist.scoring import Index, Tuning
 from checklist.sounds import SoundFixer
 from checklist.urgency import UrgentHit, make_detector
@@ -73,12 +74,7 @@ class Matcher:
         self.canonical = lexicon.canonical()
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
-        oos = lexicon.out_of_scope
-        lists = (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services, oos.grown_up, oos.family)
-        self._chitchat, self._adult, self._child, self._elsewhere, self._services, self._grown_up, self._family = (
-            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x") for patterns in lists
-        )
-        self._domain = tuple(oos.domain)
+        self._scope = Scope(lexicon.out_of_scope)
 
     @classmethod
     def build(
@@ -190,26 +186,10 @@ class Matcher:
 
     def scope(self, normalized: str, part: str | None = None) -> Kind | None:
         """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""
-        chitchat = bool(self._chitchat.search(normalized))
-        if chitchat and not self.in_domain(normalized):
-            return "out_of_scope"
-        adult = [m.group(0) for m in self._adult.finditer(normalized)]
-        if (adult and not self._childs(normalized, part, adult)) or (
-            self._elsewhere.search(normalized) and not self._services.search(normalized)
-        ):
-            return "out_of_scope"
-        return None
-
-    def _childs(self, normalized: str, part: str | None, adult: list[str]) -> bool:
-        """Whether a grown-up's affair is a child's matter after all: a child is named; but in a story about a
-        grown-up's own affair (我妈六十八了…) a child named in passing (帮我带娃) is not enough: the clause that asks
-        must name the child, or the story be about the family's hardship."""
-        if part is None or not any(self._grown_up.search(a) for a in adult):
-            return bool(self._child.search(normalized))
-        return bool(self._child.search(part) or self._family.search(normalized))
+        return "out_of_scope" if self._scope.is_out(normalized, part) else None
 
     def in_domain(self, normalized: str) -> bool:
-        return any(w in normalized for w in self._domain)
+        return self._scope.in_domain(normalized)
 
     def _decide(self, normalized: str, cands: tuple[Candidate, ...], part: str | None) -> tuple[Kind, int | None]:
         t = self.tuning
