@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from checklist.normalize import BREAK
+
 # Shorter texts are one question already; splitting them would only lose context.
 MIN_STORY = 24
 # Clause breaks: sentence and clause punctuation, spaces (chat messages use them as commas), ellipses.
-_BREAK = re.compile(r"[。！？!?，,；;：:、\s…~]+")
+_BREAK = re.compile(rf"[。！？!?，,；;：:、\s…~{BREAK}]+")
 # A parent turning from the story to the question: everything after it is the question.
 _TURN = re.compile(
     r"(?:我?想|请)问(?:一下|下|问)?(?:大家|一哈)?|问一下|问下|问问|咨询一下|想咨询|想知道|想了解(?:一下)?|还有就是|另外"
@@ -26,8 +28,8 @@ def clauses(normalized: str) -> list[str]:
 
 def question_part(normalized: str) -> str | None:
     """The clauses of a long text that ask something (from a turn like 想问 onwards, else each asking clause),
-    or None when the text is short, asks nothing, or is all question. Spaces must still be in the text: chat
-    messages break clauses with them (normalize drops them between Chinese characters)."""
+    or None when the text is short, asks nothing, or is all question. The text is normalised with `breaks`: chat
+    messages break clauses with spaces, which normalize otherwise drops between Chinese characters."""
     if len(normalized) < MIN_STORY:
         return None
     turn = _TURN.search(normalized)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from checklist.clauses import MIN_STORY, question_part
 from checklist.lexicon import Lexicon, load_lexicon
-from checklist.normalize import LIMIT, normalize
+from checklist.normalize import BREAK, LIMIT, normalize
 from checklist.scope import Scope
 from checklist.scoring import Index, Tuning
 from checklist.sounds import SoundFixer
@@ -156,20 +156,17 @@ class Matcher:
     def ask(self, text: str) -> AskResult:
         """One reply for any string; never raises."""
         question = text if isinstance(text, str) else ""
-        wide = normalize(question, URGENT_LIMIT)
-        urgent = self.detector.detect(wide)
-        normalized = self.fix(normalize(wide, LIMIT))
-        part = self.question_part(question) if len(normalized) >= MIN_STORY else None
+        urgent = self.detector.detect(normalize(question, URGENT_LIMIT))
+        # One pass keeps a chat message's spaces as clause breaks for finding the question; scoring ignores them.
+        spaced = self.fix(normalize(question, LIMIT, breaks=True))
+        normalized = spaced.replace(BREAK, "")
+        part = question_part(spaced) if len(normalized) >= MIN_STORY else None
         cands = tuple(Candidate(e, round(s, 1)) for e, s in self._score(normalized, part))
         kind, answer = self._decide(normalized, cands, part)
         if urgent is not None:
             # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
             return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
         return AskResult(question, kind, None, answer, cands)
-
-    def question_part(self, question: str) -> str | None:
-        """The clauses of a story that ask, typos fixed (normalised again, keeping spaces as clause breaks)."""
-        return question_part(self.fix(normalize(question, LIMIT, breaks=True)))
 
     def _score(self, normalized: str, part: str | None) -> list[tuple[int, float]]:
         """The whole text's scores; in a story, an entry its question clause (`part`) points to may score higher."""
