@@ -170,6 +170,36 @@ pregnancy care, unpaid wages, adult hukou transfer and exams past 18 as out of s
 The untouched half is the honest figure for a new set: about 85% answered directly with the right entry, 96% with
 it among the candidates, and out-of-scope questions that share words with a service (a grown-up's insurance, an
 old person's bus fare) are the weakest point.
+
+## Fifth round: long stories
+
+Parents tell a story and ask in one clause. `checklist/clauses.py` finds the clauses that ask (after 想问/请问…, or
+those with a question word, X不X, a final 不/没); the matcher scores them on their own too and mixes that in at half
+weight; in such a story a clear leader (runner-up at most 70% of it) is answered from 38 instead of 46, since the
+story's other words dilute every score. A story about a grown-up's own affair (我妈六十八了…坐公交, 我的医保) that
+names a child only in passing is out of scope unless the clause that asks names the child or the story is about the
+family's hardship (`grown_up` and `family` in `content/lexicon/out_of_scope.yaml`). New examples name situations, not
+services (耳朵听不见/人工耳蜗, 病倒在床 → 每个月领点生活费). `tests/data/ask_stories.yaml` holds 102 stories written
+for this round in three batches, each before it was scored (first looks: 40/40, 15/29 for the vaguer second batch,
+15/23 for the third); all were looked at afterwards, so it is a tuning set now. Before = main at ab0f396:
+
+| set | top-1 before → after | top-3 | out-of-scope rejected |
+| --- | --- | --- | --- |
+| `ask_dev_heldout.yaml` | 98.2% → 98.2% (435/443) | 98.0% → 97.7% | 98.6% → 98.6% (71/72) |
+| `ask_fresh.yaml` | 90.1% → 91.4% (74/81) | 98.8% → 100% | 78.6% → 78.6% (22/28) |
+| fourth set, tuned half | 91.9% → 93.6% (161/172) | 97.7% → 97.7% | 96.2% → 100% (26/26) |
+| `ask_stories.yaml` (tuned on) | 75.8% → 90.1% (82/91) | 95.6% → 97.8% | 72.7% → 90.9% (10/11) |
+| `ask_labelled.yaml` | 96.6% → 97.0% (197/203) | 100% → 100% | 100% → 100% |
+| fourth set's untouched half, scored only | 84.7% → 86.5% (147/170) | 95.9% → 95.3% | 66.7% → 63.0% (17/27) |
+
+The untouched half was scored three times in all: before, after the clause focus, the grown-up rule and the
+examples (85.9%, out of scope 66.7%), and at the end; the lower answer bar for stories gained one answer there and
+answered one more out-of-scope question. On the tuned half, stories of 60+ characters went from 40/45 to 42/45
+right. Urgency is unchanged (it still reads the whole text). Honest reading:
+about +2 points top-1 on unseen wording, out-of-scope rejection still the weakest figure (about two in three), and
+long stories that describe a situation without naming the service remain the main source of "did you mean".
+The question clause is found in the same normalising pass (a chat message's spaces kept as a break mark), so the
+second scoring costs little: on the 102 stories p50 1.9 / p99 3.0 ms, as on main, against ~1 ms for short questions.
 """
 
 

@@ -82,7 +82,8 @@ class Urgent(Strict):
 
 class OutOfScope(Strict):
     """Chit-chat patterns, and the words that show a question is about children or services at all; `adult_only`
-    topics (pensions, driving licences…) are out of scope unless a `child` is named; `elsewhere` topics (disputes,
+    topics (pensions, driving licences…) are out of scope unless a `child` is named (in a story about a `grown_up`'s
+    affair: in the clause that asks, or the story is about a `family`'s hardship); `elsewhere` topics (disputes,
     compensation, pets) are out of scope unless one of the plan's `services` is asked about."""
 
     patterns: list[str]
@@ -91,8 +92,10 @@ class OutOfScope(Strict):
     child: list[str] = []
     elsewhere: list[str] = []
     services: list[str] = []
+    grown_up: list[str] = []
+    family: list[str] = []
 
-    @field_validator("patterns", "adult_only", "child", "elsewhere", "services")
+    @field_validator("patterns", "adult_only", "child", "elsewhere", "services", "grown_up", "family")
     @classmethod
     def _compiles(cls, value: list[str]) -> list[str]:
         for pattern in value:

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from checklist.clauses import MIN_STORY, question_part
 from checklist.lexicon import Lexicon, load_lexicon
-from checklist.normalize import LIMIT, normalize
+from checklist.normalize import BREAK, LIMIT, normalize
+from checklist.scope import Scope
 from checklist.scoring import Index, Tuning
 from checklist.sounds import SoundFixer
 from checklist.urgency import UrgentHit, make_detector
@@ -72,12 +74,7 @@ class Matcher:
         self.canonical = lexicon.canonical()
         fixes = sorted(lexicon.synonyms.fixes, key=len, reverse=True)
         self._fix = re.compile("|".join(map(re.escape, fixes))) if fixes else None
-        oos = lexicon.out_of_scope
-        self._chitchat, self._adult, self._child, self._elsewhere, self._services = (
-            re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x")
-            for patterns in (oos.patterns, oos.adult_only, oos.child, oos.elsewhere, oos.services)
-        )
-        self._domain = tuple(oos.domain)
+        self._scope = Scope(lexicon.out_of_scope)
 
     @classmethod
     def build(
@@ -159,38 +156,48 @@ class Matcher:
     def ask(self, text: str) -> AskResult:
         """One reply for any string; never raises."""
         question = text if isinstance(text, str) else ""
-        wide = normalize(question, URGENT_LIMIT)
-        urgent = self.detector.detect(wide)
-        normalized = self.fix(normalize(wide, LIMIT))
-        scored = self.index.score(self._cut(normalized), self.tuning)
-        cands = tuple(Candidate(e, round(s, 1)) for e, s in scored)
-        kind, answer = self._decide(normalized, cands)
+        urgent = self.detector.detect(normalize(question, URGENT_LIMIT))
+        # One pass keeps a chat message's spaces as clause breaks for finding the question; scoring ignores them.
+        spaced = self.fix(normalize(question, LIMIT, breaks=True))
+        normalized = spaced.replace(BREAK, "")
+        part = question_part(spaced) if len(normalized) >= MIN_STORY else None
+        cands = tuple(Candidate(e, round(s, 1)) for e, s in self._score(normalized, part))
+        kind, answer = self._decide(normalized, cands, part)
         if urgent is not None:
             # The service the danger itself points to (self-harm → 心理健康服务) comes first; else a clear match.
             return AskResult(question, "urgent", urgent, urgent.entry or (answer if kind == "answer" else None), cands)
         return AskResult(question, kind, None, answer, cands)
 
-    def scope(self, normalized: str) -> Kind | None:
+    def _score(self, normalized: str, part: str | None) -> list[tuple[int, float]]:
+        """The whole text's scores; in a story, an entry its question clause (`part`) points to may score higher."""
+        t = self.tuning
+        whole = self.index.score(self._cut(normalized), t)
+        if part is None:
+            return whole
+        focus = dict(self.index.score(self._cut(part), t))
+        merged = dict(whole)
+        for e, f in focus.items():
+            w = merged.get(e, 0.0)
+            merged[e] = max(w, t.focus_weight * f + (1 - t.focus_weight) * w)
+        return sorted(merged.items(), key=lambda pair: (-pair[1], pair[0]))[: t.limit]
+
+    def scope(self, normalized: str, part: str | None = None) -> Kind | None:
         """ "out_of_scope" when the text is chit-chat or another office's business, whatever it scores."""
-        chitchat = bool(self._chitchat.search(normalized))
-        if chitchat and not self.in_domain(normalized):
-            return "out_of_scope"
-        if (self._adult.search(normalized) and not self._child.search(normalized)) or (
-            self._elsewhere.search(normalized) and not self._services.search(normalized)
-        ):
-            return "out_of_scope"
-        return None
+        return "out_of_scope" if self._scope.is_out(normalized, part) else None
 
     def in_domain(self, normalized: str) -> bool:
-        return any(w in normalized for w in self._domain)
+        return self._scope.in_domain(normalized)
 
-    def _decide(self, normalized: str, cands: tuple[Candidate, ...]) -> tuple[Kind, int | None]:
+    def _decide(self, normalized: str, cands: tuple[Candidate, ...], part: str | None) -> tuple[Kind, int | None]:
         t = self.tuning
-        if self.scope(normalized):
+        if self.scope(normalized, part):
             return "out_of_scope", None
         best = cands[0].score if cands else 0.0
         second = cands[1].score if len(cands) > 1 else 0.0
         if best >= t.answer and best - second >= t.gap:
+            return "answer", cands[0].id
+        # A story's other words dilute every score: a clear leader is answer enough there.
+        if part is not None and best >= t.story_answer and second <= t.story_lead * best:
             return "answer", cands[0].id
         if best >= t.clarify:
             return "clarify", None

@@ -10,6 +10,9 @@ from functools import cache
 LIMIT = 512
 # Parents put the question at the end of a long story, so a long text keeps its head and, mostly, its tail.
 _HEAD = 160
+# Where a space stood between Chinese characters (a chat message's comma), with `breaks`: a private-use character,
+# since normalize drops every other one, so it can only ever mark a break.
+BREAK = "\ue000"
 
 # Zero-width and other format characters are category Cf; variation selectors and keycaps are marks NFKC keeps.
 _DROP_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Cn", "Mn", "Me"})
@@ -42,10 +45,11 @@ def _clean_char(ch: str) -> str:
     return ch
 
 
-def normalize(text: str, limit: int = LIMIT) -> str:
+def normalize(text: str, limit: int = LIMIT, breaks: bool = False) -> str:
     """NFKC (full-width → half-width), invisibles out, traditional → simplified, emoji and spacing noise out.
 
-    The result is lower-case, at most `limit` characters, and never raises on any str.
+    The result is lower-case, at most `limit` characters, and never raises on any str. With `breaks`, a space
+    between Chinese characters (a chat message's comma) becomes BREAK instead of going.
     """
     if not isinstance(text, str) or not text:
         return ""
@@ -54,7 +58,7 @@ def normalize(text: str, limit: int = LIMIT) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(_clean_char(ch) for ch in text)
     text = _t2s().convert(text)  # type: ignore[attr-defined]
-    text = _SPACE_BETWEEN_CJK.sub("", text)
+    text = _SPACE_BETWEEN_CJK.sub(BREAK if breaks else "", text)
     text = _REPEATED_PUNCT.sub(r"\1", text)
     text = _SPACES.sub(" ", text).strip().lower()
     return _bound(text, limit).strip()

@@ -27,7 +27,10 @@ class Tuning:
     common_share: float = 0.6  # a word found in more than this share of entries carries no evidence
     answer: float = 46.0  # answer directly at or above this score …
     gap: float = 2.0  # … if the runner-up is at least this far behind
+    story_answer: float = 38.0  # in a story (a clause that asks was found) answer from this score …
+    story_lead: float = 0.7  # … when the runner-up scores at most this share of the best
     clarify: float = 30.0  # otherwise offer choices at or above this score
+    focus_weight: float = 0.5  # in a story, the question clause's own score mixed in at this share
     floor: float = 15.0  # candidates below this are not listed
     limit: int = 5
 
