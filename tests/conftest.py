@@ -39,6 +39,7 @@ from bot.settings import Settings
 from checklist.content import load_catalog
 from checklist.matcher import Matcher
 from tests.fakebot import DirectTelegram, FakeTelegram
+from tests.helpdesk_support import Desk, make_desk
 from tests.ledger_support import Clock, World, make_ledger, standard_world
 from tests.standins import StandInMatcher
 
@@ -299,3 +300,9 @@ def ledger(engine: AsyncEngine, clock: Clock) -> LedgerService:
 @pytest.fixture
 async def world(ledger: LedgerService) -> World:
     return await standard_world(ledger)
+
+
+@pytest.fixture
+async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
+    """The bot with the ledger on the test database, in the standard world (tests/helpdesk_support.py)."""
+    yield await make_desk(engine)

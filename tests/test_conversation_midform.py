@@ -3,21 +3,13 @@ Each gets a reply that points back to the open question, and the form loses noth
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.fakebot import DirectTelegram
-from tests.helpdesk_support import Answers, Desk, consent, fill, make_desk
+from tests.helpdesk_support import Answers, Desk, consent, fill
 from tests.test_conversation_assess import answer, labels, last
 
 MENU = ["问问题", "自测能享受哪些服务", "服务清单", "求助"]
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 @pytest.mark.parametrize(

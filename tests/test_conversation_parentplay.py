@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram.types import Message
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.ledger import Role
 from tests.fakebot import DirectTelegram
-from tests.helpdesk_support import Desk, Person, consent, file, make_desk, rows
+from tests.helpdesk_support import Desk, Person, consent, file, rows
 
 MENU = ["问问题", "自测能享受哪些服务", "服务清单", "求助"]
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 def buttons(message: Message) -> list[str]:

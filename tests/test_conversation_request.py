@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -17,17 +16,11 @@ from tests.helpdesk_support import (
     count,
     file,
     fill,
-    make_desk,
     reference_in,
     rows,
 )
 
 FAMILY = 5001
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 @pytest.fixture

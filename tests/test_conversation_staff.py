@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.ledger import Role
-from tests.helpdesk_support import VILLAGE, Desk, Person, file, make_desk, rows
+from tests.helpdesk_support import VILLAGE, Desk, Person, file, rows
 
 FAMILY = 5001
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 async def audit(desk: Desk, action: str) -> list[tuple[str, str | None]]:

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.ledger.rules import NOTE_LIMIT
-from tests.helpdesk_support import Desk, Person, make_desk, rows
+from tests.helpdesk_support import Desk, Person, rows
 from tests.test_conversation_staff import filed
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 async def accepted(desk: Desk) -> tuple[Person, str]:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.helpdesk_support import Answers, Desk, Person, consent, count, fill, make_desk, reference_in, rows
+from tests.helpdesk_support import Answers, Desk, Person, consent, count, fill, reference_in, rows
 
 FAMILY = 5001
-
-
-@pytest.fixture
-async def desk(engine: AsyncEngine) -> AsyncIterator[Desk]:
-    yield await make_desk(engine)
 
 
 @pytest.fixture
