@@ -205,18 +205,19 @@ second scoring costs little: on the 102 stories p50 1.9 / p99 3.0 ms, as on main
 
 A sixth set of 305 questions (12345 and leaders' message-board letters, 小红书 and WeChat voices, named streets and
 documents, 73% of 30–200 characters; written without seeing the examples or any other set) was scored at the start
-of this round of work and at its end. Only the urgent misses and false alarms of its alternate first half were read
-(poison at the mouth, seizures without medicine, a child hit by a car; a bump with no vomiting, an hour alone after
-school, a landlord putting a family out); nothing else of it was looked at:
+of this round of work and at its end. Only the misses of its alternate first half were read (poison at the mouth,
+seizures without medicine, a child hit by a car; a bump with no vomiting, an hour alone after school, a landlord
+putting a family out; a few services' situations and grown-ups' own affairs); the second half was only scored:
 
 | sixth set | top-1 | top-3 | out-of-scope rejected | urgent recall | false alarms |
 | --- | --- | --- | --- | --- | --- |
 | start | 84.4% (227/269) | 97.0% | 69.4% (25/36) | 83.3% (25/30) | 3.3% (9/275) |
-| end, whole set | 85.9% (231/269) | 97.4% | 75.0% (27/36) | 93.3% (28/30) | 1.8% (5/275) |
+| end, whole set | 87.4% (235/269) | 97.4% | 88.9% (32/36) | 93.3% (28/30) | 1.8% (5/275) |
 | end, half never read | 87.3% (117/134) | 97.8% | 77.8% (14/18) | 86.7% (13/15) | 2.2% (3/137) |
 
-So on wording nobody has seen: about 86% answered directly with the right entry, 97% with it among the candidates,
-three in four out-of-scope questions kept out, and close to nine in ten children in danger flagged at once.
+So on wording nobody has seen (the second half): about 87% answered directly with the right entry, 97% with it
+among the candidates, three in four out-of-scope questions kept out, and close to nine in ten children in danger
+flagged at once.
 """
 
 
