@@ -87,10 +87,7 @@ def _child(data: Any, where: str, as_of: dt.date) -> Child:
     if born is not None:
         if born > as_of:
             raise ProfileError(f"{where}.birth_date: {born} is after {as_of}")
-        # 周岁 in Chinese law: the birthday itself is not counted, a year is full at the end of its corresponding day
-        # (民法典 第二百零一、二百零二条; 法释〔2006〕1号 第二条: 从周岁生日的第二天起算), so on the 16th birthday a
-        # child is still 不满十六周岁; a 29 February child comes of age on 1 March in other years.
-        from_birth = max(0, as_of.year - born.year - ((as_of.month, as_of.day) <= (born.month, born.day)))
+        from_birth = as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
         if age is not None and age != from_birth:
             raise ProfileError(f"{where}.age: {age} does not match birth_date {born} (age {from_birth} on {as_of})")
         if from_birth > MAX_AGE:
