@@ -10,11 +10,12 @@ from aiogram.types import CallbackQuery, Message
 
 from checklist.answers import is_cancel
 from checklist.helpform import parse_child
-from handlers import request_place
+from handlers import request_input, request_place
 from handlers import request_views as v
 from handlers.coming import has_desk
 from handlers.deps import Matcher
 from handlers.refusals import install
+from handlers.request_input import need_more, predates, take_need
 from handlers.request_steps import Talk, ask_next, replace_buttons
 from handlers.ui import MenuCb, command, find_entry, find_group, show
 
@@ -83,17 +84,7 @@ async def on_decline(event: Message | CallbackQuery, **deps: Any) -> None:
 
 
 async def on_need_text(message: Message, matcher: Matcher, **deps: Any) -> None:
-    talk, text = Talk.of(message, deps), (message.text or "").strip()
-    form = await talk.form()
-    form["need_text"] = text
-    asked = matcher.ask(text)
-    ids = [asked.answer] if asked.kind == "answer" and asked.answer else [c.id for c in asked.candidates[:3]]
-    entries = [e for i in ids if (e := find_entry(talk.catalog, i))] if asked.kind in ("answer", "clarify") else []
-    if not entries:
-        form["need_done"] = True
-        return await ask_next(talk, form)
-    await talk.save(form)
-    await talk.say("help_need_match", v.matches_kb(entries, talk.ui), count=len(entries))
+    await take_need(Talk.of(message, deps), message, (message.text or "").strip(), matcher)
 
 
 async def on_need_entry(query: CallbackQuery, callback_data: v.HqCb, **deps: Any) -> None:
@@ -128,6 +119,8 @@ async def on_need_groups(query: CallbackQuery, callback_data: v.HqCb, **deps: An
 
 async def on_child(event: Message | CallbackQuery, **deps: Any) -> None:
     talk = Talk.of(event, deps)
+    if isinstance(event, Message) and await predates(talk, event):  # the need, sent on in a second message
+        return await need_more(talk, event)
     alias, age = parse_child(event.text or "") if isinstance(event, Message) else (None, None)
     if isinstance(event, CallbackQuery):
         await event.answer()
@@ -165,4 +158,5 @@ def router() -> Router:
     request_place.register(r)
     buttons_only = StateFilter(S.reading, S.consenting, S.contact, S.confirm)
     r.message.register(on_buttons_only, buttons_only, F.text, ~F.text.startswith("/"))
+    request_input.register(r)
     return install(r)

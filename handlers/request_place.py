@@ -14,6 +14,7 @@ from checklist.helpform import parse_phone
 from checklist.places import Gazetteer, PlaceError
 from handlers import request_views as v
 from handlers.deps import Renderer
+from handlers.request_input import add_part
 from handlers.request_steps import Talk, ask_next, file_request, open_risk, replace_buttons, show_step
 
 S = v.Requesting
@@ -79,8 +80,11 @@ async def on_place_text(message: Message, places: Gazetteer, **deps: Any) -> Non
         suggestions += [hit] if hit else []
     if not suggestions and parent:  # nothing close: a short list of what there is is the best suggestion
         suggestions = (await talk.desk.areas(parent))[: v.FEW_PLACES]
+    kept = bool(form.get("urgent")) and not suggestions and not outside
+    if kept:  # after 有危险 a parent goes on telling what happens: no place, but words for the director
+        await talk.save(add_part(form, message.message_id, text.strip()))
     markup = v.places_kb(suggestions, talk.ui)
-    await talk.say("help_place_unknown", markup, level=level, found=bool(suggestions), outside=outside)
+    await talk.say("help_place_unknown", markup, level=level, found=bool(suggestions), outside=outside, kept=kept)
 
 
 async def on_place_pick(query: CallbackQuery, callback_data: v.HaCb, **deps: Any) -> None:

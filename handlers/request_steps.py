@@ -44,9 +44,14 @@ class Talk:
     async def save(self, form: dict[str, Any]) -> None:
         await self.state.update_data(req=form)
 
-    async def say(self, template: str, markup: InlineKeyboardMarkup | None = None, **context: Any) -> None:
+    async def say(self, template: str, markup: InlineKeyboardMarkup | None = None, **context: Any) -> Message:
         text = self.renderer.html(template, labels=self.desk.labels, **context)
-        await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+        return await self.bot.send_message(self.chat_id, text, reply_markup=markup)
+
+    async def ask(self, template: str, markup: InlineKeyboardMarkup | None = None, **context: Any) -> None:
+        """A question: its message id is kept, so a message typed before it was shown is not taken as its answer."""
+        sent = await self.say(template, markup, **context)
+        await self.state.update_data(asked=sent.message_id)
 
 
 def risk_keys(catalog: Catalog) -> list[str]:
@@ -81,7 +86,7 @@ async def show_step(talk: Talk, step: str, form: dict[str, Any]) -> None:
     if step == "need":
         await talk.say("help_need", v.need_kb(ui))
     elif step == "child":
-        await talk.say("help_child", v.skip_kb(ui, "child"))
+        await talk.ask("help_child", v.skip_kb(ui, "child"))
     elif step == "risk":
         key = open_risk(talk, form)
         criterion = next(c for c in talk.catalog.risk.criteria if c.key == key)

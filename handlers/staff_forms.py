@@ -113,7 +113,9 @@ async def record_visit(event: Event, day: date | None, state: FSMContext, deps: 
         return await say(event, deps, "visit_next", sv.next_visit_kb(deps["ui"]), retry=True, **form)
     detail = await desk.record_visit(actor(event), form["case"], form.get("note"), day)
     await state.clear()
-    await say(event, deps, "visit_done", due=desk.when(detail.next_visit_due), **form)
+    await say(
+        event, deps, "visit_done", due=desk.when(detail.next_visit_due), reachable=detail.family_reachable, **form
+    )
     await show_case(actor(event), detail, **deps)
 
 
@@ -150,7 +152,7 @@ async def on_close_note(event: Event, state: FSMContext, **deps: Any) -> None:
         return
     detail = await deps["desk"].close(actor(event), form["case"], said(event))
     await state.clear()
-    await say(event, deps, "closed", **form)
+    await say(event, deps, "closed", reachable=detail.family_reachable, **form)
     await show_case(actor(event), detail, **deps)
 
 

@@ -170,7 +170,7 @@ async def test_the_same_child_again_while_open_joins_the_entry(desk: Desk, mei: 
 
 async def test_mine_lists_the_family_requests_and_forget_erases_them(desk: Desk, mei: Person) -> None:
     await mei.send("/mine")
-    assert "还没有提交过" in mei.last
+    assert "这里没有您的求助" in mei.last
     reference = await file(mei)
     await mei.send("/mine")
     assert reference in mei.last and "新建" in mei.last
@@ -184,7 +184,7 @@ async def test_mine_lists_the_family_requests_and_forget_erases_them(desk: Desk,
     (case,) = await rows(desk.engine, "SELECT family_id, child_alias, need_text FROM ledger_case")
     assert case == (None, None, None)
     await mei.send("/mine")
-    assert "还没有提交过" in mei.last
+    assert "这里没有您的求助" in mei.last
 
 
 async def test_typing_where_a_button_is_awaited_shows_the_buttons_again(desk: Desk, mei: Person) -> None:

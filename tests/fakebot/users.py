@@ -65,6 +65,12 @@ class FakeUser:
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return await self._message(chat, text=text, entities=entities)
 
+    async def send_burst(self, *texts: str, chat: FakeChat | None = None) -> list[dict[str, Any]]:
+        """Several messages typed in a row: all reach Telegram (and get their ids) before the bot answers the first."""
+        chat = chat or self.chat
+        sent = [self.tg.api.add_message(chat.id, self.as_json(), text=text) for text in texts]
+        return [await self.tg.send_update({"message": message}) for message in sent]
+
     async def send_sticker(self, chat: FakeChat | None = None) -> dict[str, Any]:
         sticker = {"file_id": "stk", "file_unique_id": "stk1", "type": "regular", "width": 512, "height": 512}
         return await self._message(chat, sticker={**sticker, "is_animated": False, "is_video": False, "emoji": "👍"})
@@ -78,6 +84,17 @@ class FakeUser:
 
     async def send_location(self, chat: FakeChat | None = None) -> dict[str, Any]:
         return await self._message(chat, location={"latitude": 29.56, "longitude": 106.55})
+
+    async def send_contact(self, phone: str, user_id: int | None = None) -> dict[str, Any]:
+        """Share a contact card (📎 → Contact); by default the user's own, as the phone sends it."""
+        owner = self.id if user_id is None else user_id
+        card = {"phone_number": phone, "first_name": self.first_name, "user_id": owner}
+        return await self._message(None, contact=card)
+
+    async def edit(self, sent: dict[str, Any], text: str) -> dict[str, Any]:
+        """Edit a message sent before (an update of `send`): Telegram delivers it as an edited_message."""
+        message = {**sent["message"], "text": text, "edit_date": sent["message"]["date"] + 5}
+        return await self.tg.send_update({"edited_message": message})
 
     async def send_document(self, chat: FakeChat | None = None) -> dict[str, Any]:
         return await self._message(chat, document={"file_id": "doc", "file_unique_id": "doc1", "file_name": "a.pdf"})
