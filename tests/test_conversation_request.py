@@ -173,7 +173,7 @@ async def test_mine_lists_the_family_requests_and_forget_erases_them(desk: Desk,
     assert "这里没有您的求助" in mei.last
     reference = await file(mei)
     await mei.send("/mine")
-    assert reference in mei.last and "新建" in mei.last
+    assert reference in mei.last and "已收到，等儿童主任受理" in mei.last
     await mei.send("/forget")
     await mei.click("不删了")
     assert "什么都没删" in mei.last and await count(desk.engine, "family") == 1
