@@ -66,6 +66,16 @@ async def followed_up(message: Message, state: FSMContext, catalog: Catalog, **d
     return aspect, find_entry(catalog, int(last.get("id", 0))) if fresh else None
 
 
+URGENT_HOURS = 6  # after an urgent request, words that are no question are taken as being about it
+
+
+async def urgent_filed(message: Message, state: FSMContext) -> dict[str, Any] | None:
+    """The urgent request this family filed in the last hours (the "filed" marker request_steps keeps), or None."""
+    filed = (await state.get_data()).get("filed") or {}
+    at = filed.get("urgent_at")
+    return filed if at and message.date.timestamp() - float(at) <= URGENT_HOURS * 3600 else None
+
+
 async def on_question(
     message: Message, asked: AskResult, state: FSMContext, catalog: Catalog, ui: UI, **deps: Any
 ) -> None:
@@ -81,6 +91,8 @@ async def on_question(
         await remember(state, entry.id, message)
     elif aspect:  # "要准备什么材料" with nothing answered before: which service? (no guess)
         await message.reply(renderer.html("followup_which"), reply_markup=menu_kb(ui))
+    elif asked.kind in ("unknown", "out_of_scope") and (urgent := await urgent_filed(message, state)):
+        await message.reply(renderer.html("urgent_filed_again", reference=urgent["reference"]))
     elif asked.kind == "clarify" and choices:
         await feedback.record("clarify", message.text or "", None)
         await message.reply(renderer.html("clarify"), reply_markup=pick_kb(choices))

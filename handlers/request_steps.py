@@ -131,7 +131,10 @@ async def file_request(talk: Talk, form: dict[str, Any], urgent: bool = False) -
     await talk.state.update_data(filed={"key": form["key"], "reference": result.reference})
     area = await talk.desk.area(form["area_id"])
     due = talk.desk.when(result.first_visit_due)
-    await talk.say("help_filed", result=result, urgent=urgent, area=area.full_name, due=due)
+    sent = await talk.say("help_filed", result=result, urgent=urgent, area=area.full_name, due=due)
+    if urgent:  # what the family types next ("快点来") is answered about this request, not as a question
+        filed = {"key": form["key"], "reference": result.reference, "urgent_at": sent.date.timestamp()}
+        await talk.state.update_data(filed=filed)
 
 
 async def replace_buttons(query: CallbackQuery) -> None:

@@ -43,6 +43,8 @@ async def test_danger_words_get_the_hotlines_then_the_urgent_filing_without_cons
     detail = await desk.world.ledger.open_reference(desk.world.staff["director_a"], reference)
     assert detail.need_text == "救命 他打我"
     await told_director_and_supervisor(desk, reference)
+    await mei.send("人呢 快点来")  # no question: it is about the urgent request just filed
+    assert reference in mei.last and "已经交给儿童主任" in mei.last and "110" in mei.last
 
 
 async def test_a_danger_answer_files_at_once_after_110(desk: Desk, mei: Person) -> None:
