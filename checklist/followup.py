@@ -39,9 +39,6 @@ class FollowUps:
             return None
         return next((name for name, pattern in self.patterns if pattern.search(normalized)), None)
 
-    def is_followup(self, text: str) -> bool:
-        return self.aspect(text) is not None
-
     def rest(self, text: str) -> str:
         """The text without its follow-up phrases: "孩子坐公交免费吗" keeps 孩子坐公交 (a question of its own)."""
         out = normalize(text)
